@@ -1,0 +1,111 @@
+//! The one error type of the crate.
+//!
+//! Every variant that a command can produce maps to exactly one Redis error reply: its `Display`
+//! text is what Redis sends after the `-` on the wire, so the `resp` layer forwards it unchanged.
+
+/// Result type used throughout keyp.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in a keyp call.
+///
+/// The `Display` text of the command errors is Redis's error reply, prefix included
+/// (`WRONGTYPE ...`, `ERR ...`).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The key holds a value of another type than the command works on.
+    #[error("WRONGTYPE Operation against a key holding the wrong kind of value")]
+    WrongType,
+    /// A value or argument is not an integer, or is outside the range the command accepts.
+    #[error("ERR value is not an integer or out of range")]
+    NotInteger,
+    /// A value or argument is not a valid floating point number.
+    #[error("ERR value is not a valid float")]
+    NotFloat,
+    /// An integer increment or decrement would leave the signed 64-bit range.
+    #[error("ERR increment or decrement would overflow")]
+    Overflow,
+    /// DECRBY by `i64::MIN`, whose negation does not exist.
+    #[error("ERR decrement would overflow")]
+    DecrementOverflow,
+    /// A floating point increment would produce NaN or an infinity.
+    #[error("ERR increment would produce NaN or Infinity")]
+    NanOrInfinity,
+    /// The arguments do not form a valid command.
+    #[error("ERR syntax error")]
+    Syntax,
+    /// An index is outside the collection.
+    #[error("ERR index out of range")]
+    IndexOutOfRange,
+    /// The command needs an existing key and there is none.
+    #[error("ERR no such key")]
+    NoSuchKey,
+    /// A logical database index is not below the configured number of databases.
+    #[error("ERR DB index is out of range")]
+    DbIndexOutOfRange,
+    /// Source and destination of a COPY or MOVE are the same key in the same database.
+    #[error("ERR source and destination objects are the same")]
+    SameObject,
+    /// An expiry is out of range once converted to an absolute time in milliseconds.
+    #[error("ERR invalid expire time in '{0}' command")]
+    InvalidExpireTime(&'static str),
+    /// A string would grow beyond Redis's 512 MB limit.
+    #[error("ERR string exceeds maximum allowed size (proto-max-bulk-len)")]
+    StringTooLong,
+    /// An offset is negative or otherwise out of range (SETRANGE).
+    #[error("ERR offset is out of range")]
+    OffsetOutOfRange,
+    /// A bit offset is negative or beyond the 512 MB string limit.
+    #[error("ERR bit offset is not an integer or out of range")]
+    BitOffset,
+    /// A bit value other than 0 or 1.
+    #[error("ERR bit is not an integer or out of range")]
+    BitValue,
+    /// A BITFIELD type other than `i1`..`i64` or `u1`..`u63`.
+    #[error(
+        "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is."
+    )]
+    BitfieldType,
+    /// BITOP NOT with other than exactly one source key.
+    #[error("ERR BITOP NOT must be called with a single source key.")]
+    BitopNotSingleSource,
+    /// LCS on a key that holds something other than a string.
+    #[error("ERR The specified keys must contain string values")]
+    LcsNotString,
+    /// The LMDB map is full. Reads keep working, and deleting data makes room again; or reopen the
+    /// store with a larger [`StoreOptions::map_size`](crate::StoreOptions::map_size).
+    #[error(
+        "OOM command not allowed when the store is full: the map size of {map_size} bytes is used up (raise the map size setting, StoreOptions::map_size)"
+    )]
+    StoreFull {
+        /// The map size in force, in bytes.
+        map_size: usize,
+    },
+    /// The directory was written by a keyp with another on-disk format.
+    #[error("ERR incompatible data directory: on-disk format version {found}, this keyp reads version {expected}")]
+    IncompatibleFormat {
+        /// The version recorded in the directory.
+        found: u32,
+        /// The version this build reads and writes.
+        expected: u32,
+    },
+    /// Stored data could not be decoded: the directory is damaged or was written by something else.
+    #[error("ERR corrupt data in the store: {0}")]
+    Corrupt(&'static str),
+    /// An operating system I/O error (opening the directory, syncing).
+    #[error("ERR I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    /// An error reported by LMDB other than a full map.
+    #[error("ERR LMDB error: {0}")]
+    Lmdb(lmdb::Error),
+}
+
+impl Error {
+    /// Converts an LMDB error, naming the map size when the map is full.
+    pub(crate) fn from_lmdb(error: lmdb::Error, map_size: usize) -> Error {
+        match error {
+            lmdb::Error::MapFull => Error::StoreFull { map_size },
+            other => Error::Lmdb(other),
+        }
+    }
+}

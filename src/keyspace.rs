@@ -1,0 +1,194 @@
+//! Commands on keys whatever their type: DEL, UNLINK, EXISTS, TYPE, DBSIZE, FLUSHDB, FLUSHALL...
+//! and the background reclaimer that frees the elements of dropped collections.
+
+use lmdb::{Cursor, Transaction};
+
+use crate::error::{Error, Result};
+use crate::storage::codec;
+use crate::store::{store_ops, Core};
+use crate::txn::{ReadTxn, WriteTxn};
+use crate::types::KeyType;
+
+impl ReadTxn<'_> {
+    /// EXISTS: how many of `keys` exist (a key named twice counts twice).
+    ///
+    /// # Errors
+    /// Only storage errors.
+    pub fn exists(&self, keys: &[impl AsRef<[u8]>]) -> Result<u64> {
+        let mut count = 0;
+        for key in keys {
+            if self.lookup(key.as_ref())?.is_some() {
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+
+    /// TYPE: the type of the value at `key`, `None` if there is no such key.
+    ///
+    /// # Errors
+    /// Only storage errors.
+    pub fn key_type(&self, key: impl AsRef<[u8]>) -> Result<Option<KeyType>> {
+        Ok(self.lookup(key.as_ref())?.map(|meta| meta.kind))
+    }
+
+    /// DBSIZE: the number of live keys in the current database. O(n): keys past their deadline
+    /// that the expirer has not yet deleted are not counted.
+    ///
+    /// # Errors
+    /// Only storage errors.
+    pub fn dbsize(&self) -> Result<u64> {
+        let mut count = 0;
+        self.for_each_key(self.db, 0, |_, _, _| {
+            count += 1;
+            Ok(true)
+        })?;
+        Ok(count)
+    }
+}
+
+impl WriteTxn<'_> {
+    /// DEL: deletes `keys`; the number that existed. O(1) per key whatever its size: the
+    /// elements of a collection are freed in the background.
+    ///
+    /// # Errors
+    /// Only storage errors.
+    pub fn del(&mut self, keys: &[impl AsRef<[u8]>]) -> Result<u64> {
+        let mut count = 0;
+        for key in keys {
+            if self.delete_key(key.as_ref())? {
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+
+    /// UNLINK: as [`del`](Self::del); keyp's DEL is already O(1) per key.
+    ///
+    /// # Errors
+    /// Only storage errors.
+    pub fn unlink(&mut self, keys: &[impl AsRef<[u8]>]) -> Result<u64> {
+        self.del(keys)
+    }
+
+    /// FLUSHDB: deletes every key of the current database.
+    ///
+    /// # Errors
+    /// Only storage errors.
+    pub fn flushdb(&mut self) -> Result<()> {
+        let db = self.db;
+        self.flush_db_index(db)
+    }
+
+    /// FLUSHALL: deletes every key of every database.
+    ///
+    /// # Errors
+    /// Only storage errors.
+    pub fn flushall(&mut self) -> Result<()> {
+        for db in 0..self.core.databases {
+            self.flush_db_index(db as u8)?;
+        }
+        Ok(())
+    }
+
+    fn flush_db_index(&mut self, db: u8) -> Result<()> {
+        let storage = &self.core.storage;
+        let (keys, expiry) = (storage.keys, storage.expiry);
+        // Collections' elements go to the reclaimer; their records and index entries go now.
+        let mut collections = Vec::new();
+        let mut deadlines = Vec::new();
+        self.for_each_record(db, |encoded, info| {
+            if info.kind != KeyType::String && info.count > 0 {
+                collections.push(info);
+            }
+            if info.expire_at_ms != 0 {
+                deadlines.push(codec::ExpiryKey::new(info.expire_at_ms, encoded));
+            }
+        })?;
+        for info in &collections {
+            self.forget_elements(info)?;
+        }
+        for deadline in &deadlines {
+            self.del_raw(expiry, deadline.as_bytes())?;
+        }
+        while self.delete_prefix(keys, &[db], 100_000)? > 0 {}
+        self.touch_db(db);
+        Ok(())
+    }
+
+    /// Visits every record of database `db`, expired or not.
+    fn for_each_record(
+        &self,
+        db: u8,
+        mut visit: impl FnMut(&codec::EncodedKey, crate::txn::KeyInfo),
+    ) -> Result<()> {
+        let mut cursor = self
+            .raw
+            .open_ro_cursor(self.core.storage.keys)
+            .map_err(|e| self.lmdb_err(e))?;
+        for item in cursor.iter_from([db]) {
+            let (raw_key, raw) = item.map_err(|e| self.lmdb_err(e))?;
+            if raw_key.first() != Some(&db) {
+                break;
+            }
+            let encoded = codec::EncodedKey::from_raw(raw_key).ok_or(Error::Corrupt("key"))?;
+            let meta = crate::storage::meta::Meta::decode(raw)?;
+            visit(&encoded, crate::txn::KeyInfo::of(&meta)?);
+        }
+        Ok(())
+    }
+}
+
+store_ops! {
+    /// EXISTS; see [`ReadTxn::exists`].
+    read fn exists(keys: &[impl AsRef<[u8]>]) -> u64;
+    /// TYPE; see [`ReadTxn::key_type`].
+    read fn key_type(key: impl AsRef<[u8]>) -> Option<KeyType>;
+    /// DBSIZE; see [`ReadTxn::dbsize`].
+    read fn dbsize() -> u64;
+    /// DEL; see [`WriteTxn::del`].
+    ///
+    /// ```
+    /// # fn main() -> keyp::Result<()> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let store = keyp::Store::open(dir.path())?;
+    /// store.set("a", "1")?;
+    /// assert_eq!(store.del(&["a", "b"])?, 1);
+    /// assert_eq!(store.exists(&["a"])?, 0);
+    /// # Ok(()) }
+    /// ```
+    write fn del(keys: &[impl AsRef<[u8]>]) -> u64;
+    /// UNLINK; see [`WriteTxn::unlink`].
+    write fn unlink(keys: &[impl AsRef<[u8]>]) -> u64;
+    /// FLUSHDB; see [`WriteTxn::flushdb`].
+    write fn flushdb() -> ();
+    /// FLUSHALL; see [`WriteTxn::flushall`].
+    write fn flushall() -> ();
+}
+
+/// One reclaimer step: frees up to `limit` elements of the oldest dropped collection. True if
+/// work remains.
+pub(crate) fn reclaim_batch(core: &Core, limit: usize) -> Result<bool> {
+    let pending = core.read(0, |r| {
+        let mut cursor = r
+            .raw
+            .open_ro_cursor(core.storage.reclaim)
+            .map_err(|e| r.lmdb_err(e))?;
+        let first = cursor.iter_start().next();
+        Ok(match first {
+            Some(Ok((key_id, _))) => Some(key_id.to_vec()),
+            _ => None,
+        })
+    })?;
+    let Some(key_id) = pending else {
+        return Ok(false);
+    };
+    core.write(0, |tx| {
+        let elements = core.storage.elements;
+        let freed = tx.delete_prefix(elements, &key_id, limit)?;
+        if freed < limit {
+            tx.del_raw(core.storage.reclaim, &key_id)?;
+        }
+        Ok(true)
+    })
+}

@@ -1,0 +1,51 @@
+//! # keyp
+//!
+//! The Redis data model in-process, persisted in LMDB: strings (with counters and bitmaps),
+//! lists, hashes, sets, sorted sets, HyperLogLog and streams, with TTL and ACID transactions,
+//! behind a typed [`Store`] API. Semantics follow Redis 7: the same results, the same errors,
+//! the same edge cases.
+//!
+//! ```
+//! use keyp::{ExpireCondition, Store};
+//!
+//! # fn main() -> keyp::Result<()> {
+//! let dir = tempfile::tempdir()?;
+//! let store = Store::open(dir.path())?;
+//! store.set("user:1:name", "Ada")?;
+//! store.incr_by("user:1:visits", 3)?;
+//! store.expire("user:1:name", 3600, ExpireCondition::Always)?;
+//! let (name, visits) = store.read(|r| Ok((r.get("user:1:name")?, r.get("user:1:visits")?)))?;
+//! assert_eq!(name.as_deref(), Some(&b"Ada"[..]));
+//! assert_eq!(visits.as_deref(), Some(&b"3"[..]));
+//! # Ok(()) }
+//! ```
+//!
+//! Every operation is a method on [`ReadTxn`] (reads) or [`WriteTxn`] (writes); the same-named
+//! methods on [`Store`] run one operation in a transaction of its own. Use
+//! [`Store::transaction`] to make many operations one atomic unit, and [`Store::read`] for a
+//! consistent snapshot across many reads.
+#![deny(missing_docs)]
+#![warn(clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+mod error;
+mod keyspace;
+mod notify;
+mod storage;
+mod store;
+mod ttl;
+mod txn;
+mod types;
+
+pub use bytes::Bytes;
+pub use error::{Error, Result};
+pub use notify::Watch;
+pub use store::{
+    Clock, Durability, ManualClock, Store, StoreOptions, SystemClock, DEFAULT_MAP_SIZE,
+};
+pub use ttl::{ExpireCondition, ExpireTime, Ttl};
+pub use txn::{ReadTxn, WriteTxn};
+pub use types::string::{
+    Expiry, GetExAction, SetCondition, SetOptions, SetOutcome, SetTtl, MAX_STRING_LEN,
+};
+pub use types::KeyType;

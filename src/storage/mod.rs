@@ -1,0 +1,139 @@
+//! The LMDB environment and its named databases. Private: everything above this layer speaks in
+//! user keys and typed values; everything in here speaks in bytes.
+
+pub(crate) mod codec;
+pub(crate) mod hash;
+pub(crate) mod meta;
+
+use std::path::Path;
+
+use lmdb::{Database, DatabaseFlags, Environment, EnvironmentFlags, Transaction, WriteFlags};
+
+use crate::error::{Error, Result};
+
+/// The on-disk format this build reads and writes. Bump it with any change to a stored layout.
+pub(crate) const FORMAT_VERSION: u32 = 1;
+
+const FORMAT_KEY: &[u8] = b"format_version";
+const NEXT_KEY_ID: &[u8] = b"next_key_id";
+
+/// The environment and handles of its named databases.
+pub(crate) struct Storage {
+    pub(crate) env: Environment,
+    /// `db:u8 + hash:u64 + key` → metadata record.
+    pub(crate) keys: Database,
+    /// `key_id:u64 + kind:u8 + element` → element value.
+    pub(crate) elements: Database,
+    /// `expire_at_ms:u64 + encoded key` → empty.
+    pub(crate) expiry: Database,
+    /// name → value: format version, key id counter.
+    pub(crate) system: Database,
+    /// `key_id:u64` → type and count of an unlinked collection whose elements remain.
+    pub(crate) reclaim: Database,
+    pub(crate) map_size: usize,
+}
+
+/// How the environment is opened.
+pub(crate) struct OpenParams {
+    pub(crate) map_size: usize,
+    pub(crate) sync_at_commit: bool,
+    pub(crate) max_readers: u32,
+}
+
+impl Storage {
+    pub(crate) fn open(path: &Path, params: &OpenParams) -> Result<Storage> {
+        std::fs::create_dir_all(path)?;
+        // NO_TLS: read transactions are not tied to threads, so one thread may hold several and
+        // pooled transactions may move between threads. NO_READAHEAD: access is random, and
+        // readahead would fill the page cache with pages nobody asked for.
+        let mut flags = EnvironmentFlags::NO_TLS | EnvironmentFlags::NO_READAHEAD;
+        if !params.sync_at_commit {
+            flags |= EnvironmentFlags::NO_SYNC;
+        }
+        let env = Environment::new()
+            .set_flags(flags)
+            .set_max_dbs(8)
+            .set_max_readers(params.max_readers)
+            .set_map_size(params.map_size)
+            .open(path)
+            .map_err(|e| Error::from_lmdb(e, params.map_size))?;
+        let map_size = env.info().map(|i| i.map_size()).unwrap_or(params.map_size);
+        let lmdb_err = |e| Error::from_lmdb(e, map_size);
+        let create = |name| env.create_db(Some(name), DatabaseFlags::empty()).map_err(lmdb_err);
+        let keys = create("keys")?;
+        let elements = create("elements")?;
+        let expiry = create("expiry")?;
+        let system = create("system")?;
+        let reclaim = create("reclaim")?;
+        let storage = Storage {
+            env,
+            keys,
+            elements,
+            expiry,
+            system,
+            reclaim,
+            map_size,
+        };
+        storage.check_format()?;
+        Ok(storage)
+    }
+
+    /// Records the format version in a new directory; refuses a directory of another version.
+    fn check_format(&self) -> Result<()> {
+        let err = |e| Error::from_lmdb(e, self.map_size);
+        let mut txn = self.env.begin_rw_txn().map_err(err)?;
+        match txn.get(self.system, &FORMAT_KEY) {
+            Ok(raw) => {
+                let found = match <[u8; 4]>::try_from(raw) {
+                    Ok(bytes) => u32::from_be_bytes(bytes),
+                    Err(_) => return Err(Error::Corrupt("format version record")),
+                };
+                if found != FORMAT_VERSION {
+                    return Err(Error::IncompatibleFormat {
+                        found,
+                        expected: FORMAT_VERSION,
+                    });
+                }
+                txn.abort();
+            }
+            Err(lmdb::Error::NotFound) => {
+                let stat = txn.stat(self.keys).map_err(err)?;
+                if stat.entries() != 0 {
+                    return Err(Error::Corrupt("data without a format version"));
+                }
+                txn.put(
+                    self.system,
+                    &FORMAT_KEY,
+                    &FORMAT_VERSION.to_be_bytes(),
+                    WriteFlags::empty(),
+                )
+                .map_err(err)?;
+                txn.commit().map_err(err)?;
+            }
+            Err(e) => return Err(err(e)),
+        }
+        Ok(())
+    }
+
+    /// Takes the next collection key id inside a write transaction. Ids are never reused, so
+    /// elements of a deleted collection can never show under a new key of the same name.
+    pub(crate) fn allocate_key_id(&self, txn: &mut lmdb::RwTransaction<'_>) -> Result<u64> {
+        let current = match txn.get(self.system, &NEXT_KEY_ID) {
+            Ok(raw) => codec::read_u64(raw),
+            Err(lmdb::Error::NotFound) => 1,
+            Err(e) => return Err(Error::from_lmdb(e, self.map_size)),
+        };
+        txn.put(
+            self.system,
+            &NEXT_KEY_ID,
+            &(current + 1).to_be_bytes(),
+            WriteFlags::empty(),
+        )
+        .map_err(|e| Error::from_lmdb(e, self.map_size))?;
+        Ok(current)
+    }
+
+    pub(crate) fn lmdb_err(&self, error: lmdb::Error) -> Error {
+        Error::from_lmdb(error, self.map_size)
+    }
+}

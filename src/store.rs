@@ -1,0 +1,554 @@
+//! [`Store`], its options, and the background threads that keep it tidy: the expirer (deletes
+//! keys whose deadline passed), the reclaimer (frees the elements of dropped collections) and,
+//! with [`Durability::Periodic`], the syncer.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+
+use crate::error::{Error, Result};
+use crate::notify::{Notifier, Watch};
+use crate::storage::{OpenParams, Storage};
+use crate::txn::{Raw, ReadTxn, WriteTxn};
+
+/// When commits reach the disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// Every commit is synced (fsync) before it returns: an acknowledged write survives an OS
+    /// crash or power loss. The default.
+    Immediate,
+    /// Commits return without syncing; a background thread syncs every interval. A process crash
+    /// loses nothing; an OS crash loses at most the last interval.
+    Periodic(Duration),
+    /// Never sync explicitly; the OS writes pages back when it chooses. A process crash loses
+    /// nothing.
+    Off,
+}
+
+/// A source of the current time in Unix milliseconds. Expiry is decided against it.
+///
+/// The default is the system clock; tests can pass a [`ManualClock`].
+pub trait Clock: Send + Sync + 'static {
+    /// Milliseconds since the Unix epoch.
+    fn now_ms(&self) -> u64;
+}
+
+/// The system's wall clock.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0)
+    }
+}
+
+/// A clock that moves only when told to, for deterministic tests of expiry.
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::time::Duration;
+/// use keyp::{ManualClock, StoreOptions, Ttl};
+///
+/// # fn main() -> keyp::Result<()> {
+/// let dir = tempfile::tempdir()?;
+/// let clock = Arc::new(ManualClock::new(1_000_000));
+/// let store = StoreOptions::new().clock(clock.clone()).open(dir.path())?;
+/// store.set_ex("session", "data", Duration::from_secs(10))?;
+/// clock.advance(Duration::from_secs(10));
+/// assert_eq!(store.ttl("session")?, Ttl::ExpiresIn(Duration::ZERO));
+/// clock.advance(Duration::from_millis(1));
+/// assert_eq!(store.get("session")?, None);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Default)]
+pub struct ManualClock(AtomicU64);
+
+impl ManualClock {
+    /// A clock reading `now_ms`.
+    pub fn new(now_ms: u64) -> ManualClock {
+        ManualClock(AtomicU64::new(now_ms))
+    }
+
+    /// Sets the reading.
+    pub fn set(&self, now_ms: u64) {
+        self.0.store(now_ms, Ordering::SeqCst);
+    }
+
+    /// Moves the reading forward.
+    pub fn advance(&self, by: Duration) {
+        self.0.fetch_add(by.as_millis() as u64, Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now_ms(&self) -> u64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// The default map size: 1 TiB on 64-bit targets. It only reserves address space; the file
+/// grows with the data.
+pub const DEFAULT_MAP_SIZE: usize = if cfg!(target_pointer_width = "64") {
+    1 << 40
+} else {
+    1 << 30
+};
+
+/// How to open a [`Store`].
+///
+/// ```
+/// use std::time::Duration;
+/// use keyp::{Durability, StoreOptions};
+///
+/// # fn main() -> keyp::Result<()> {
+/// let dir = tempfile::tempdir()?;
+/// let store = StoreOptions::new()
+///     .map_size(1 << 30)
+///     .databases(4)
+///     .durability(Durability::Periodic(Duration::from_secs(1)))
+///     .open(dir.path())?;
+/// store.set("k", "v")?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct StoreOptions {
+    map_size: usize,
+    databases: u32,
+    durability: Durability,
+    clock: Arc<dyn Clock>,
+    max_readers: u32,
+    expire_interval: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions::new()
+    }
+}
+
+impl std::fmt::Debug for StoreOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoreOptions")
+            .field("map_size", &self.map_size)
+            .field("databases", &self.databases)
+            .field("durability", &self.durability)
+            .field("max_readers", &self.max_readers)
+            .field("expire_interval", &self.expire_interval)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StoreOptions {
+    /// The defaults: [`DEFAULT_MAP_SIZE`], 16 databases, [`Durability::Immediate`], the system
+    /// clock.
+    pub fn new() -> StoreOptions {
+        StoreOptions {
+            map_size: DEFAULT_MAP_SIZE,
+            databases: 16,
+            durability: Durability::Immediate,
+            clock: Arc::new(SystemClock),
+            max_readers: 1024,
+            expire_interval: Duration::from_millis(100),
+        }
+    }
+
+    /// The most bytes the data may take. When it is used up, writes fail with
+    /// [`Error::StoreFull`] while reads keep working; deleting data makes room again.
+    pub fn map_size(mut self, bytes: usize) -> StoreOptions {
+        self.map_size = bytes;
+        self
+    }
+
+    /// The number of logical databases, 1 to 256 (Redis's `databases`, default 16).
+    pub fn databases(mut self, count: u32) -> StoreOptions {
+        self.databases = count;
+        self
+    }
+
+    /// When commits reach the disk; see [`Durability`].
+    pub fn durability(mut self, durability: Durability) -> StoreOptions {
+        self.durability = durability;
+        self
+    }
+
+    /// The clock expiry is decided against.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> StoreOptions {
+        self.clock = clock;
+        self
+    }
+
+    /// The most concurrent read transactions (LMDB's reader table size), default 1024.
+    pub fn max_readers(mut self, count: u32) -> StoreOptions {
+        self.max_readers = count;
+        self
+    }
+
+    /// How often the background expirer looks for keys past their deadline (default 100 ms).
+    /// Expired keys are invisible from their deadline on whatever this is; it only decides how
+    /// soon their space is freed.
+    pub fn expire_interval(mut self, interval: Duration) -> StoreOptions {
+        self.expire_interval = interval;
+        self
+    }
+
+    /// Opens (creating if needed) the store in directory `path`.
+    ///
+    /// # Errors
+    /// [`Error::IncompatibleFormat`] for a directory written by a keyp with another on-disk
+    /// format; [`Error::Io`] and [`Error::Lmdb`] when the directory cannot be opened;
+    /// [`Error::Syntax`] for a database count outside 1..=256.
+    pub fn open(self, path: impl AsRef<Path>) -> Result<Store> {
+        if !(1..=256).contains(&self.databases) {
+            return Err(Error::Syntax);
+        }
+        let storage = Storage::open(
+            path.as_ref(),
+            &OpenParams {
+                map_size: self.map_size,
+                sync_at_commit: self.durability == Durability::Immediate,
+                max_readers: self.max_readers,
+            },
+        )?;
+        let (reclaim_wake, reclaim_signal) = crossbeam_channel::bounded(1);
+        let core = Arc::new(Core {
+            storage,
+            databases: self.databases,
+            clock: Arc::clone(&self.clock),
+            notify: Notifier::default(),
+            reclaim_wake,
+        });
+        let background = Background::start(&core, &self, reclaim_signal)?;
+        Ok(Store {
+            inner: Arc::new(StoreInner { core, background }),
+            db: 0,
+        })
+    }
+}
+
+/// State shared by every clone of a store and its background threads.
+pub(crate) struct Core {
+    pub(crate) storage: Storage,
+    pub(crate) databases: u32,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) notify: Notifier,
+    reclaim_wake: Sender<()>,
+}
+
+impl Core {
+    pub(crate) fn now_ms(&self) -> u64 {
+        self.clock.now_ms()
+    }
+
+    /// Validates a logical database index.
+    pub(crate) fn check_db(&self, db: u32) -> Result<u8> {
+        if db < self.databases {
+            Ok(db as u8)
+        } else {
+            Err(Error::DbIndexOutOfRange)
+        }
+    }
+
+    pub(crate) fn read<R>(&self, db: u8, f: impl FnOnce(&ReadTxn<'_>) -> Result<R>) -> Result<R> {
+        let raw = self
+            .storage
+            .env
+            .begin_ro_txn()
+            .map_err(|e| self.storage.lmdb_err(e))?;
+        let txn = ReadTxn::new(self, Raw::Ro(raw), db);
+        f(&txn)
+    }
+
+    pub(crate) fn write<R>(
+        &self,
+        db: u8,
+        f: impl FnOnce(&mut WriteTxn<'_>) -> Result<R>,
+    ) -> Result<R> {
+        let raw = self
+            .storage
+            .env
+            .begin_rw_txn()
+            .map_err(|e| self.storage.lmdb_err(e))?;
+        let mut txn = WriteTxn::new(self, raw, db);
+        let out = f(&mut txn)?;
+        let touched = std::mem::take(&mut txn.touched);
+        let touched_dbs = std::mem::take(&mut txn.touched_dbs);
+        let reclaim = txn.reclaim_queued;
+        if let Some(raw) = txn.into_raw() {
+            lmdb::Transaction::commit(raw).map_err(|e| self.storage.lmdb_err(e))?;
+        }
+        self.notify.committed(&touched, &touched_dbs);
+        if reclaim {
+            // A full channel means the reclaimer is already due to run.
+            let _ = self.reclaim_wake.try_send(());
+        }
+        Ok(out)
+    }
+}
+
+/// The background threads; stopping and joining them when the last store handle drops.
+struct Background {
+    shutdown: Option<Sender<()>>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Background {
+    fn start(core: &Arc<Core>, options: &StoreOptions, reclaim: Receiver<()>) -> Result<Background> {
+        let (shutdown, stop) = crossbeam_channel::bounded::<()>(0);
+        let mut background = Background {
+            shutdown: Some(shutdown),
+            threads: Vec::new(),
+        };
+        let interval = options.expire_interval;
+        background.spawn("keyp-expirer", core, &stop, move |core, stop| {
+            while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(interval) {
+                // Errors (a full map, say) are retried next tick; reads never see expired keys
+                // whatever the expirer manages.
+                while let Ok(n) = crate::ttl::expire_batch(core, 1000) {
+                    if n < 1000 {
+                        break;
+                    }
+                }
+            }
+        })?;
+        background.spawn("keyp-reclaim", core, &stop, move |core, stop| loop {
+            while let Ok(true) = crate::keyspace::reclaim_batch(core, 10_000) {}
+            crossbeam_channel::select! {
+                recv(stop) -> _ => return,
+                recv(reclaim) -> _ => {}
+                default(Duration::from_secs(1)) => {}
+            }
+        })?;
+        if let Durability::Periodic(every) = options.durability {
+            background.spawn("keyp-sync", core, &stop, move |core, stop| {
+                while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(every) {
+                    let _ = core.storage.env.sync(true);
+                }
+                let _ = core.storage.env.sync(true);
+            })?;
+        }
+        Ok(background)
+    }
+
+    fn spawn(
+        &mut self,
+        name: &str,
+        core: &Arc<Core>,
+        stop: &Receiver<()>,
+        body: impl FnOnce(&Core, &Receiver<()>) + Send + 'static,
+    ) -> Result<()> {
+        let core = Arc::clone(core);
+        let stop = stop.clone();
+        let handle = std::thread::Builder::new()
+            .name(name.to_string())
+            .spawn(move || body(&core, &stop))?;
+        self.threads.push(handle);
+        Ok(())
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        drop(self.shutdown.take());
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+    }
+}
+
+struct StoreInner {
+    core: Arc<Core>,
+    // Dropped after `core`'s last user handle goes: joins the threads, which hold their own
+    // `Arc<Core>`, so the environment closes only once they have stopped.
+    #[allow(dead_code)]
+    background: Background,
+}
+
+/// An open keyp store: the Redis data model over one LMDB directory.
+///
+/// `Store` is cheap to clone (clones share everything) and is `Send + Sync`: any number of
+/// threads may read and write at once. Readers never block writers; writers take turns. Each
+/// method is one transaction; [`Store::transaction`] groups many operations into one.
+///
+/// A handle acts on one logical database (0 unless [`Store::select`]ed), like a Redis
+/// connection.
+///
+/// ```
+/// # fn main() -> keyp::Result<()> {
+/// let dir = tempfile::tempdir()?;
+/// let store = keyp::Store::open(dir.path())?;
+/// store.set("greeting", "hello")?;
+/// assert_eq!(store.get("greeting")?.as_deref(), Some(&b"hello"[..]));
+/// assert_eq!(store.incr("visits")?, 1);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<StoreInner>,
+    db: u8,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("db", &self.db)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in directory `path` with the default
+    /// [`StoreOptions`].
+    ///
+    /// # Errors
+    /// As [`StoreOptions::open`].
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        StoreOptions::new().open(path)
+    }
+
+    /// A handle on logical database `db` sharing this store.
+    ///
+    /// # Errors
+    /// [`Error::DbIndexOutOfRange`] when `db` is not below the number of databases.
+    pub fn select(&self, db: u32) -> Result<Store> {
+        Ok(Store {
+            inner: Arc::clone(&self.inner),
+            db: self.core().check_db(db)?,
+        })
+    }
+
+    /// The logical database this handle acts on.
+    pub fn db(&self) -> u8 {
+        self.db
+    }
+
+    /// The number of logical databases.
+    pub fn databases(&self) -> u32 {
+        self.core().databases
+    }
+
+    /// The LMDB map size in force, in bytes.
+    pub fn map_size(&self) -> usize {
+        self.core().storage.map_size
+    }
+
+    pub(crate) fn core(&self) -> &Core {
+        &self.inner.core
+    }
+
+    /// Runs `f` on one consistent snapshot: everything it reads is as of one instant, whatever
+    /// writers do meanwhile.
+    ///
+    /// ```
+    /// # fn main() -> keyp::Result<()> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let store = keyp::Store::open(dir.path())?;
+    /// store.mset(&[("a", "1"), ("b", "2")])?;
+    /// let (a, b) = store.read(|r| Ok((r.get("a")?, r.get("b")?)))?;
+    /// assert_eq!((a.as_deref(), b.as_deref()), (Some(&b"1"[..]), Some(&b"2"[..])));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// Whatever `f` returns, and [`Error::Lmdb`] if no snapshot can be had.
+    pub fn read<R>(&self, f: impl FnOnce(&ReadTxn<'_>) -> Result<R>) -> Result<R> {
+        self.core().read(self.db, f)
+    }
+
+    /// Runs `f` in one write transaction: all of its writes become visible together when it
+    /// returns `Ok`, and none of them happen if it returns `Err` (or panics).
+    ///
+    /// Do not open another write transaction from inside `f`: LMDB has one writer at a time,
+    /// so that would wait forever.
+    ///
+    /// ```
+    /// # fn main() -> keyp::Result<()> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let store = keyp::Store::open(dir.path())?;
+    /// store.set("balance:alice", "100")?;
+    /// store.transaction(|tx| {
+    ///     tx.decr_by("balance:alice", 30)?;
+    ///     tx.incr_by("balance:bob", 30)?;
+    ///     Ok(())
+    /// })?;
+    /// let failed: keyp::Result<()> = store.transaction(|tx| {
+    ///     tx.decr_by("balance:alice", 30)?;
+    ///     Err(keyp::Error::Syntax) // rolls the decrement back
+    /// });
+    /// assert!(failed.is_err());
+    /// assert_eq!(store.get("balance:alice")?.as_deref(), Some(&b"70"[..]));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// Whatever `f` returns; [`Error::StoreFull`] when the map is used up.
+    pub fn transaction<R>(&self, f: impl FnOnce(&mut WriteTxn<'_>) -> Result<R>) -> Result<R> {
+        self.core().write(self.db, f)
+    }
+
+    /// Starts watching `keys` of this handle's database: the returned [`Watch`] reports whether
+    /// any was written since. The building block of Redis's WATCH.
+    ///
+    /// ```
+    /// # fn main() -> keyp::Result<()> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let store = keyp::Store::open(dir.path())?;
+    /// let watch = store.watch(&["stock"]);
+    /// assert!(!watch.changed());
+    /// store.set("stock", "0")?;
+    /// assert!(watch.changed());
+    /// # Ok(()) }
+    /// ```
+    pub fn watch(&self, keys: &[impl AsRef<[u8]>]) -> Watch {
+        let mut watch = Watch::new(Arc::clone(&self.inner.core));
+        for key in keys {
+            watch.add(self.db, key.as_ref());
+        }
+        watch
+    }
+
+    /// Forces everything committed so far to disk (useful with [`Durability::Periodic`] or
+    /// [`Durability::Off`]).
+    ///
+    /// # Errors
+    /// [`Error::Lmdb`] if the sync fails.
+    pub fn sync(&self) -> Result<()> {
+        self.core()
+            .storage
+            .env
+            .sync(true)
+            .map_err(|e| self.core().storage.lmdb_err(e))
+    }
+}
+
+/// Generates `Store` methods that run one [`ReadTxn`] or [`WriteTxn`] operation in a
+/// transaction of its own, with the operation's documentation.
+macro_rules! store_ops {
+    ($(
+        $(#[$doc:meta])*
+        $kind:ident fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty;
+    )*) => {
+        impl $crate::Store {
+            $(
+                $(#[$doc])*
+                pub fn $name(&self, $($arg: $ty),*) -> $crate::Result<$ret> {
+                    store_ops!(@$kind self, $name, $($arg),*)
+                }
+            )*
+        }
+    };
+    (@read $self:ident, $name:ident, $($arg:ident),*) => {
+        $self.read(|txn| txn.$name($($arg),*))
+    };
+    (@write $self:ident, $name:ident, $($arg:ident),*) => {
+        $self.transaction(|txn| txn.$name($($arg),*))
+    };
+}
+pub(crate) use store_ops;

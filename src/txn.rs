@@ -1,0 +1,482 @@
+//! Read and write transactions.
+//!
+//! A [`ReadTxn`] is one consistent LMDB snapshot; a [`WriteTxn`] is LMDB's single write
+//! transaction and dereferences to a `ReadTxn`, so every read operation is written once and works
+//! on both. Every typed operation of the crate is a method on one of the two; the
+//! [`Store`](crate::Store) methods wrap one operation in a transaction of its own.
+//!
+//! Expiry is checked against the clock reading taken when the transaction began, so a
+//! transaction sees one instant: a key is either alive for all of it or gone for all of it.
+
+use std::ops::Deref;
+
+use lmdb::{Cursor, RoTransaction, RwTransaction, Transaction, WriteFlags};
+
+use crate::error::{Error, Result};
+use crate::storage::codec::{self, EncodedKey, ExpiryKey};
+use crate::storage::meta::{Header, Meta, RAW};
+use crate::store::Core;
+use crate::types::KeyType;
+
+/// The LMDB transaction under a [`ReadTxn`]: read-only, or the write transaction.
+pub(crate) enum Raw<'s> {
+    Ro(RoTransaction<'s>),
+    Rw(RwTransaction<'s>),
+}
+
+impl Transaction for Raw<'_> {
+    fn txn(&self) -> *mut lmdb_sys::MDB_txn {
+        match self {
+            Raw::Ro(txn) => txn.txn(),
+            Raw::Rw(txn) => txn.txn(),
+        }
+    }
+}
+
+/// A consistent read-only view of the store, as given to [`Store::read`](crate::Store::read).
+///
+/// Operations act on the transaction's current logical database (see [`ReadTxn::db`]).
+pub struct ReadTxn<'s> {
+    pub(crate) core: &'s Core,
+    pub(crate) raw: Raw<'s>,
+    pub(crate) db: u8,
+    pub(crate) now_ms: u64,
+}
+
+/// The owned header fields of a stored key, copied out so the record may be rewritten.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct KeyInfo {
+    pub(crate) kind: KeyType,
+    pub(crate) flags: u8,
+    pub(crate) expire_at_ms: u64,
+    /// Collections only: the id prefixing their elements, and their element count.
+    pub(crate) key_id: u64,
+    pub(crate) count: u64,
+}
+
+impl KeyInfo {
+    pub(crate) fn of(meta: &Meta<'_>) -> Result<KeyInfo> {
+        let (key_id, count) = if meta.kind == KeyType::String {
+            (0, 0)
+        } else {
+            let (id, count, _) = meta.collection()?;
+            (id, count)
+        };
+        Ok(KeyInfo {
+            kind: meta.kind,
+            flags: meta.flags,
+            expire_at_ms: meta.expire_at_ms,
+            key_id,
+            count,
+        })
+    }
+}
+
+impl<'s> ReadTxn<'s> {
+    pub(crate) fn new(core: &'s Core, raw: Raw<'s>, db: u8) -> ReadTxn<'s> {
+        ReadTxn {
+            core,
+            raw,
+            db,
+            now_ms: core.now_ms(),
+        }
+    }
+
+    /// The logical database this transaction's operations act on.
+    pub fn db(&self) -> u8 {
+        self.db
+    }
+
+    /// Switches the logical database for the operations that follow, like Redis's SELECT.
+    ///
+    /// # Errors
+    /// [`Error::DbIndexOutOfRange`] when `db` is not below the configured number of databases.
+    pub fn select(&mut self, db: u32) -> Result<()> {
+        self.db = self.core.check_db(db)?;
+        Ok(())
+    }
+
+    /// The clock reading, in Unix milliseconds, that this transaction's expiry checks use.
+    pub fn now_ms(&self) -> u64 {
+        self.now_ms
+    }
+
+    pub(crate) fn lmdb_err(&self, error: lmdb::Error) -> Error {
+        self.core.storage.lmdb_err(error)
+    }
+
+    /// The raw record stored under an encoded key, if any.
+    pub(crate) fn record(&self, encoded: &[u8]) -> Result<Option<&[u8]>> {
+        match self.raw.get(self.core.storage.keys, &encoded) {
+            Ok(raw) => Ok(Some(raw)),
+            Err(lmdb::Error::NotFound) => Ok(None),
+            Err(e) => Err(self.lmdb_err(e)),
+        }
+    }
+
+    /// Decodes the record of `key`, verifying the full key of the long form. Expired keys are
+    /// returned too; callers decide.
+    pub(crate) fn meta_any(&self, encoded: &EncodedKey, key: &[u8]) -> Result<Option<Meta<'_>>> {
+        let Some(raw) = self.record(encoded.as_bytes())? else {
+            return Ok(None);
+        };
+        let meta = Meta::decode(raw)?;
+        if codec::is_long_key(key) && meta.full_key != Some(key) {
+            // Two long keys sharing a 400-byte prefix and both 64-bit hashes.
+            return Err(Error::Corrupt("long key hash collision"));
+        }
+        Ok(Some(meta))
+    }
+
+    /// The live (not expired) record of `key` in the current database.
+    pub(crate) fn lookup(&self, key: &[u8]) -> Result<Option<Meta<'_>>> {
+        let encoded = EncodedKey::new(self.db, key);
+        self.lookup_encoded(&encoded, key)
+    }
+
+    pub(crate) fn lookup_encoded(
+        &self,
+        encoded: &EncodedKey,
+        key: &[u8],
+    ) -> Result<Option<Meta<'_>>> {
+        Ok(self
+            .meta_any(encoded, key)?
+            .filter(|meta| !meta.is_expired(self.now_ms)))
+    }
+
+    /// The live record of `key` if it has type `kind`; [`Error::WrongType`] if another type.
+    pub(crate) fn lookup_typed(&self, key: &[u8], kind: KeyType) -> Result<Option<Meta<'_>>> {
+        match self.lookup(key)? {
+            Some(meta) if meta.kind != kind => Err(Error::WrongType),
+            found => Ok(found),
+        }
+    }
+
+    /// The bytes of the string at `key`, borrowed from the snapshot.
+    pub(crate) fn string_bytes(&self, key: &[u8]) -> Result<Option<&[u8]>> {
+        Ok(self.lookup_typed(key, KeyType::String)?.map(|m| m.body))
+    }
+
+    /// The user key of a `keys` database entry.
+    pub(crate) fn user_key_of<'a>(encoded: &'a [u8], meta: &Meta<'a>) -> Option<&'a [u8]> {
+        meta.full_key.or_else(|| codec::short_user_key(encoded))
+    }
+
+    /// Visits the live keys of database `db` in storage order, starting at ordering hash
+    /// `from_hash`, until `visit` returns false. `visit` gets the key's hash, user key and record.
+    pub(crate) fn for_each_key(
+        &self,
+        db: u8,
+        from_hash: u64,
+        mut visit: impl FnMut(u64, &[u8], &Meta<'_>) -> Result<bool>,
+    ) -> Result<()> {
+        let start = codec::db_seek_key(db, from_hash);
+        let mut cursor = self
+            .raw
+            .open_ro_cursor(self.core.storage.keys)
+            .map_err(|e| self.lmdb_err(e))?;
+        for item in cursor.iter_from(start) {
+            let (encoded, raw) = item.map_err(|e| self.lmdb_err(e))?;
+            if encoded.first() != Some(&db) {
+                break;
+            }
+            let meta = Meta::decode(raw)?;
+            if meta.is_expired(self.now_ms) {
+                continue;
+            }
+            let Some(key) = Self::user_key_of(encoded, &meta) else {
+                return Err(Error::Corrupt("key record"));
+            };
+            if !visit(codec::encoded_hash(encoded), key, &meta)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The store's single write transaction, as given to
+/// [`Store::transaction`](crate::Store::transaction). Dereferences to [`ReadTxn`], so every
+/// read operation is available too, and sees this transaction's own writes.
+///
+/// Dropping it without committing (the closure returned `Err`, or panicked) rolls everything
+/// back.
+pub struct WriteTxn<'s> {
+    read: ReadTxn<'s>,
+    /// Keys written, for watchers and blocked readers, packed as `db:u8 + len:u32 + key` in one
+    /// buffer. Always recorded: a watch registered while this transaction runs must still see
+    /// its writes when it commits.
+    pub(crate) touched: Vec<u8>,
+    /// Databases emptied or swapped as a whole (FLUSHDB, FLUSHALL, SWAPDB).
+    pub(crate) touched_dbs: Vec<u8>,
+    pub(crate) reclaim_queued: bool,
+}
+
+impl<'s> Deref for WriteTxn<'s> {
+    type Target = ReadTxn<'s>;
+
+    fn deref(&self) -> &ReadTxn<'s> {
+        &self.read
+    }
+}
+
+impl<'s> WriteTxn<'s> {
+    pub(crate) fn new(core: &'s Core, raw: RwTransaction<'s>, db: u8) -> WriteTxn<'s> {
+        WriteTxn {
+            read: ReadTxn::new(core, Raw::Rw(raw), db),
+            touched: Vec::new(),
+            touched_dbs: Vec::new(),
+            reclaim_queued: false,
+        }
+    }
+
+    /// Switches the logical database for the operations that follow, like Redis's SELECT.
+    ///
+    /// # Errors
+    /// [`Error::DbIndexOutOfRange`] when `db` is not below the configured number of databases.
+    pub fn select(&mut self, db: u32) -> Result<()> {
+        self.read.select(db)
+    }
+
+    pub(crate) fn into_raw(self) -> Option<RwTransaction<'s>> {
+        match self.read.raw {
+            Raw::Rw(txn) => Some(txn),
+            Raw::Ro(_) => None,
+        }
+    }
+
+    pub(crate) fn rw(&mut self) -> Result<&mut RwTransaction<'s>> {
+        match &mut self.read.raw {
+            Raw::Rw(txn) => Ok(txn),
+            Raw::Ro(_) => Err(Error::Corrupt("write through a read-only transaction")),
+        }
+    }
+
+    pub(crate) fn put_raw(
+        &mut self,
+        db: lmdb::Database,
+        key: &[u8],
+        value: &[u8],
+    ) -> Result<()> {
+        let map_size = self.core.storage.map_size;
+        self.rw()?
+            .put(db, &key, &value, WriteFlags::empty())
+            .map_err(|e| Error::from_lmdb(e, map_size))
+    }
+
+    /// Deletes an LMDB entry; true if it existed.
+    pub(crate) fn del_raw(&mut self, db: lmdb::Database, key: &[u8]) -> Result<bool> {
+        let map_size = self.core.storage.map_size;
+        match self.rw()?.del(db, &key, None) {
+            Ok(()) => Ok(true),
+            Err(lmdb::Error::NotFound) => Ok(false),
+            Err(e) => Err(Error::from_lmdb(e, map_size)),
+        }
+    }
+
+    /// Records that `key` of database `db` changed, for watchers and blocked readers.
+    pub(crate) fn touch(&mut self, db: u8, key: &[u8]) {
+        self.touched.push(db);
+        self.touched.extend_from_slice(&(key.len() as u32).to_be_bytes());
+        self.touched.extend_from_slice(key);
+    }
+
+    /// Records that a whole database changed.
+    pub(crate) fn touch_db(&mut self, db: u8) {
+        if !self.touched_dbs.contains(&db) {
+            self.touched_dbs.push(db);
+        }
+    }
+
+    /// Write-path lookup: the live key's header, after deleting it if its deadline has passed
+    /// (so a write never builds on an expired value and the expiry index stays exact).
+    pub(crate) fn find(&mut self, key: &[u8]) -> Result<Option<(EncodedKey, KeyInfo)>> {
+        let encoded = EncodedKey::new(self.db, key);
+        let found = match self.meta_any(&encoded, key)? {
+            None => return Ok(None),
+            Some(meta) => (KeyInfo::of(&meta)?, meta.is_expired(self.now_ms)),
+        };
+        match found {
+            (info, true) => {
+                self.remove(&encoded, key, &info)?;
+                Ok(None)
+            }
+            (info, false) => Ok(Some((encoded, info))),
+        }
+    }
+
+    /// [`find`](Self::find), with [`Error::WrongType`] for a key of another type.
+    pub(crate) fn find_typed(
+        &mut self,
+        key: &[u8],
+        kind: KeyType,
+    ) -> Result<Option<(EncodedKey, KeyInfo)>> {
+        match self.find(key)? {
+            Some((_, info)) if info.kind != kind => Err(Error::WrongType),
+            found => Ok(found),
+        }
+    }
+
+    /// Removes a key: its record, its expiry index entry, and (in the background) its elements.
+    pub(crate) fn remove(&mut self, encoded: &EncodedKey, key: &[u8], info: &KeyInfo) -> Result<()> {
+        let keys = self.core.storage.keys;
+        self.del_raw(keys, encoded.as_bytes())?;
+        self.forget_elements(info)?;
+        if info.expire_at_ms != 0 {
+            let expiry = self.core.storage.expiry;
+            self.del_raw(expiry, ExpiryKey::new(info.expire_at_ms, encoded).as_bytes())?;
+        }
+        self.touch(encoded.db(), key);
+        Ok(())
+    }
+
+    /// Queues a dropped collection's elements for the background reclaimer: O(1) whatever the
+    /// collection's size. Its key id is never reused, so nothing can see the old elements.
+    pub(crate) fn forget_elements(&mut self, info: &KeyInfo) -> Result<()> {
+        if info.kind == KeyType::String || info.count == 0 {
+            return Ok(());
+        }
+        let mut record = [0u8; 9];
+        record[0] = info.kind as u8;
+        record[1..].copy_from_slice(&info.count.to_be_bytes());
+        let reclaim = self.core.storage.reclaim;
+        self.put_raw(reclaim, &info.key_id.to_be_bytes(), &record)?;
+        self.reclaim_queued = true;
+        Ok(())
+    }
+
+    /// Deletes `key` if it exists (expired or not); true if a live key was deleted.
+    pub(crate) fn delete_key(&mut self, key: &[u8]) -> Result<bool> {
+        match self.find(key)? {
+            Some((encoded, info)) => {
+                self.remove(&encoded, key, &info)?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Writes a record: `header` then `body`, straight into LMDB's page (no intermediate copy).
+    pub(crate) fn put_record(
+        &mut self,
+        encoded: &EncodedKey,
+        header: &Header<'_>,
+        body: &[u8],
+    ) -> Result<()> {
+        let header_len = header.len();
+        let keys = self.core.storage.keys;
+        let map_size = self.core.storage.map_size;
+        let slot = self
+            .rw()?
+            .reserve(keys, &encoded.as_bytes(), header_len + body.len(), WriteFlags::empty())
+            .map_err(|e| Error::from_lmdb(e, map_size))?;
+        header.write(&mut slot[..header_len]);
+        slot[header_len..].copy_from_slice(body);
+        Ok(())
+    }
+
+    /// Moves a key's expiry index entry from `old` to `new` deadline (0 = none).
+    pub(crate) fn reindex_expiry(&mut self, encoded: &EncodedKey, old: u64, new: u64) -> Result<()> {
+        if old == new {
+            return Ok(());
+        }
+        let expiry = self.core.storage.expiry;
+        if old != 0 {
+            self.del_raw(expiry, ExpiryKey::new(old, encoded).as_bytes())?;
+        }
+        if new != 0 {
+            self.put_raw(expiry, ExpiryKey::new(new, encoded).as_bytes(), &[])?;
+        }
+        Ok(())
+    }
+
+    /// The header for a record of `key` written now.
+    pub(crate) fn header<'k>(
+        &self,
+        key: &'k [u8],
+        kind: KeyType,
+        flags: u8,
+        expire_at_ms: u64,
+    ) -> Header<'k> {
+        Header {
+            kind,
+            flags,
+            modified_s: (self.now_ms / 1000).min(u64::from(u32::MAX)) as u32,
+            expire_at_ms,
+            long_key: codec::is_long_key(key).then_some(key),
+        }
+    }
+
+    /// Stores a string at `key`, replacing whatever was there (`old`, as `find` returned it).
+    /// `raw` marks a string modified in place, which OBJECT ENCODING reports as "raw".
+    pub(crate) fn write_string(
+        &mut self,
+        encoded: &EncodedKey,
+        key: &[u8],
+        old: Option<&KeyInfo>,
+        value: &[u8],
+        expire_at_ms: u64,
+        raw: bool,
+    ) -> Result<()> {
+        if value.len() > crate::types::string::MAX_STRING_LEN {
+            return Err(Error::StringTooLong);
+        }
+        let old_expire = match old {
+            Some(info) => {
+                self.forget_elements(info)?;
+                info.expire_at_ms
+            }
+            None => 0,
+        };
+        let header = self.header(key, KeyType::String, if raw { RAW } else { 0 }, expire_at_ms);
+        self.put_record(encoded, &header, value)?;
+        self.reindex_expiry(encoded, old_expire, expire_at_ms)?;
+        self.touch(encoded.db(), key);
+        Ok(())
+    }
+
+    /// Rewrites the header of an existing live key with a new deadline (0 = persistent), keeping
+    /// its body. The key must exist.
+    pub(crate) fn rewrite_expiry(
+        &mut self,
+        encoded: &EncodedKey,
+        key: &[u8],
+        info: &KeyInfo,
+        expire_at_ms: u64,
+    ) -> Result<()> {
+        let body = match self.meta_any(encoded, key)? {
+            Some(meta) => meta.body.to_vec(),
+            None => return Err(Error::Corrupt("rewrite of a missing key")),
+        };
+        let header = self.header(key, info.kind, info.flags, expire_at_ms);
+        self.put_record(encoded, &header, &body)?;
+        self.reindex_expiry(encoded, info.expire_at_ms, expire_at_ms)?;
+        self.touch(encoded.db(), key);
+        Ok(())
+    }
+
+    /// Deletes every entry of LMDB database `db` whose key starts with `prefix`; the number
+    /// deleted. Used by FLUSHDB and the reclaimer, in bounded batches.
+    pub(crate) fn delete_prefix(
+        &mut self,
+        db: lmdb::Database,
+        prefix: &[u8],
+        limit: usize,
+    ) -> Result<usize> {
+        let mut batch: Vec<Vec<u8>> = Vec::new();
+        {
+            let mut cursor = self.raw.open_ro_cursor(db).map_err(|e| self.lmdb_err(e))?;
+            for item in cursor.iter_from(prefix) {
+                let (key, _) = item.map_err(|e| self.lmdb_err(e))?;
+                if !key.starts_with(prefix) || batch.len() >= limit {
+                    break;
+                }
+                batch.push(key.to_vec());
+            }
+        }
+        for key in &batch {
+            self.del_raw(db, key)?;
+        }
+        Ok(batch.len())
+    }
+}

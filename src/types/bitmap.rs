@@ -1,0 +1,1 @@
+//! Bitmaps: bit-level operations on strings (SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD).
