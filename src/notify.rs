@@ -51,7 +51,6 @@ impl Notifier {
             }
         }
         for (db, key) in unpack_touched(touched) {
-            // The map is keyed by owned keys; look up without allocating via a probe entry.
             if let Some(counter) = watched.get_mut(&(db, key.to_vec())) {
                 counter.version += 1;
             }
