@@ -28,7 +28,10 @@ struct Picker(u64);
 
 impl Picker {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % KEYS
     }
 }
@@ -58,7 +61,8 @@ impl Raw {
         for chunk in 0..KEYS / 10_000 {
             let mut txn = self.env.begin_rw_txn().unwrap();
             for i in chunk * 10_000..(chunk + 1) * 10_000 {
-                txn.put(self.db, &key(i), &value, WriteFlags::empty()).unwrap();
+                txn.put(self.db, &key(i), &value, WriteFlags::empty())
+                    .unwrap();
             }
             txn.commit().unwrap();
         }
@@ -111,7 +115,13 @@ fn reads(c: &mut Criterion) {
         });
         let mut pick = Picker(1);
         group.bench_function("keyp_get_with", |b| {
-            b.iter(|| black_box(store.get_with(key(pick.next()), |v| v.map(<[u8]>::len)).unwrap()))
+            b.iter(|| {
+                black_box(
+                    store
+                        .get_with(key(pick.next()), |v| v.map(<[u8]>::len))
+                        .unwrap(),
+                )
+            })
         });
         group.finish();
 
@@ -151,12 +161,15 @@ fn writes(c: &mut Criterion) {
     group.bench_function("raw_lmdb", |b| {
         b.iter(|| {
             let mut txn = raw.env.begin_rw_txn().unwrap();
-            txn.put(raw.db, &key(pick.next()), &value, WriteFlags::empty()).unwrap();
+            txn.put(raw.db, &key(pick.next()), &value, WriteFlags::empty())
+                .unwrap();
             txn.commit().unwrap();
         })
     });
     let mut pick = Picker(3);
-    group.bench_function("keyp", |b| b.iter(|| store.set(key(pick.next()), &value).unwrap()));
+    group.bench_function("keyp", |b| {
+        b.iter(|| store.set(key(pick.next()), &value).unwrap())
+    });
     group.finish();
 
     let mut group = c.benchmark_group("set_1000_per_txn");
@@ -166,7 +179,8 @@ fn writes(c: &mut Criterion) {
         b.iter(|| {
             let mut txn = raw.env.begin_rw_txn().unwrap();
             for _ in 0..1000 {
-                txn.put(raw.db, &key(pick.next()), &value, WriteFlags::empty()).unwrap();
+                txn.put(raw.db, &key(pick.next()), &value, WriteFlags::empty())
+                    .unwrap();
             }
             txn.commit().unwrap();
         })
@@ -187,7 +201,9 @@ fn writes(c: &mut Criterion) {
     group.finish();
 
     let mut group = c.benchmark_group("incr");
-    let counters: Vec<[u8; 16]> = (0..1000).map(|i| *format!("ctr:{i:012}").as_bytes().first_chunk().unwrap()).collect();
+    let counters: Vec<[u8; 16]> = (0..1000)
+        .map(|i| *format!("ctr:{i:012}").as_bytes().first_chunk().unwrap())
+        .collect();
     let mut n = 0usize;
     group.bench_function("raw_lmdb", |b| {
         b.iter(|| {
@@ -199,7 +215,8 @@ fn writes(c: &mut Criterion) {
                 Err(e) => panic!("{e}"),
             };
             let next = (current + 1).to_string();
-            txn.put(raw.db, &counters[n], &next, WriteFlags::empty()).unwrap();
+            txn.put(raw.db, &counters[n], &next, WriteFlags::empty())
+                .unwrap();
             txn.commit().unwrap();
         })
     });
@@ -236,7 +253,11 @@ fn durable_writes(c: &mut Criterion) {
     let store = open_store(store_dir.path(), Durability::Immediate);
     let mut pick = Picker(5);
     group.bench_function("keyp", |b| {
-        b.iter_batched(|| key(pick.next()), |k| store.set(k, &value).unwrap(), BatchSize::SmallInput)
+        b.iter_batched(
+            || key(pick.next()),
+            |k| store.set(k, &value).unwrap(),
+            BatchSize::SmallInput,
+        )
     });
     group.finish();
 }

@@ -300,7 +300,11 @@ struct Background {
 }
 
 impl Background {
-    fn start(core: &Arc<Core>, options: &StoreOptions, reclaim: Receiver<()>) -> Result<Background> {
+    fn start(
+        core: &Arc<Core>,
+        options: &StoreOptions,
+        reclaim: Receiver<()>,
+    ) -> Result<Background> {
         let (shutdown, stop) = crossbeam_channel::bounded::<()>(0);
         let mut background = Background {
             shutdown: Some(shutdown),

@@ -145,7 +145,12 @@ impl WriteTxn<'_> {
     ///
     /// # Errors
     /// [`Error::InvalidExpireTime`] when the deadline overflows.
-    pub fn expire(&mut self, key: impl AsRef<[u8]>, seconds: i64, condition: ExpireCondition) -> Result<bool> {
+    pub fn expire(
+        &mut self,
+        key: impl AsRef<[u8]>,
+        seconds: i64,
+        condition: ExpireCondition,
+    ) -> Result<bool> {
         let when = deadline_ms(seconds, true, self.now_ms, "expire")?;
         self.expire_at_deadline(key.as_ref(), when, condition)
     }
@@ -154,7 +159,12 @@ impl WriteTxn<'_> {
     ///
     /// # Errors
     /// [`Error::InvalidExpireTime`] when the deadline overflows.
-    pub fn pexpire(&mut self, key: impl AsRef<[u8]>, milliseconds: i64, condition: ExpireCondition) -> Result<bool> {
+    pub fn pexpire(
+        &mut self,
+        key: impl AsRef<[u8]>,
+        milliseconds: i64,
+        condition: ExpireCondition,
+    ) -> Result<bool> {
         let when = deadline_ms(milliseconds, false, self.now_ms, "pexpire")?;
         self.expire_at_deadline(key.as_ref(), when, condition)
     }
@@ -163,7 +173,12 @@ impl WriteTxn<'_> {
     ///
     /// # Errors
     /// [`Error::InvalidExpireTime`] when the deadline overflows.
-    pub fn expire_at(&mut self, key: impl AsRef<[u8]>, unix_seconds: i64, condition: ExpireCondition) -> Result<bool> {
+    pub fn expire_at(
+        &mut self,
+        key: impl AsRef<[u8]>,
+        unix_seconds: i64,
+        condition: ExpireCondition,
+    ) -> Result<bool> {
         let when = deadline_ms(unix_seconds, true, 0, "expireat")?;
         self.expire_at_deadline(key.as_ref(), when, condition)
     }
@@ -172,7 +187,12 @@ impl WriteTxn<'_> {
     ///
     /// # Errors
     /// Only storage errors.
-    pub fn pexpire_at(&mut self, key: impl AsRef<[u8]>, unix_ms: i64, condition: ExpireCondition) -> Result<bool> {
+    pub fn pexpire_at(
+        &mut self,
+        key: impl AsRef<[u8]>,
+        unix_ms: i64,
+        condition: ExpireCondition,
+    ) -> Result<bool> {
         self.expire_at_deadline(key.as_ref(), unix_ms, condition)
     }
 
@@ -191,12 +211,21 @@ impl WriteTxn<'_> {
         }
     }
 
-    fn expire_at_deadline(&mut self, key: &[u8], when: i64, condition: ExpireCondition) -> Result<bool> {
+    fn expire_at_deadline(
+        &mut self,
+        key: &[u8],
+        when: i64,
+        condition: ExpireCondition,
+    ) -> Result<bool> {
         let Some((encoded, info)) = self.find(key)? else {
             return Ok(false);
         };
         // Redis compares against -1 for "no deadline".
-        let current: i64 = if info.expire_at_ms == 0 { -1 } else { info.expire_at_ms as i64 };
+        let current: i64 = if info.expire_at_ms == 0 {
+            -1
+        } else {
+            info.expire_at_ms as i64
+        };
         let allowed = match condition {
             ExpireCondition::Always => true,
             ExpireCondition::Nx => current == -1,

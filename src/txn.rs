@@ -252,12 +252,7 @@ impl<'s> WriteTxn<'s> {
         }
     }
 
-    pub(crate) fn put_raw(
-        &mut self,
-        db: lmdb::Database,
-        key: &[u8],
-        value: &[u8],
-    ) -> Result<()> {
+    pub(crate) fn put_raw(&mut self, db: lmdb::Database, key: &[u8], value: &[u8]) -> Result<()> {
         let map_size = self.core.storage.map_size;
         self.rw()?
             .put(db, &key, &value, WriteFlags::empty())
@@ -277,7 +272,8 @@ impl<'s> WriteTxn<'s> {
     /// Records that `key` of database `db` changed, for watchers and blocked readers.
     pub(crate) fn touch(&mut self, db: u8, key: &[u8]) {
         self.touched.push(db);
-        self.touched.extend_from_slice(&(key.len() as u32).to_be_bytes());
+        self.touched
+            .extend_from_slice(&(key.len() as u32).to_be_bytes());
         self.touched.extend_from_slice(key);
     }
 
@@ -318,13 +314,21 @@ impl<'s> WriteTxn<'s> {
     }
 
     /// Removes a key: its record, its expiry index entry, and (in the background) its elements.
-    pub(crate) fn remove(&mut self, encoded: &EncodedKey, key: &[u8], info: &KeyInfo) -> Result<()> {
+    pub(crate) fn remove(
+        &mut self,
+        encoded: &EncodedKey,
+        key: &[u8],
+        info: &KeyInfo,
+    ) -> Result<()> {
         let keys = self.core.storage.keys;
         self.del_raw(keys, encoded.as_bytes())?;
         self.forget_elements(info)?;
         if info.expire_at_ms != 0 {
             let expiry = self.core.storage.expiry;
-            self.del_raw(expiry, ExpiryKey::new(info.expire_at_ms, encoded).as_bytes())?;
+            self.del_raw(
+                expiry,
+                ExpiryKey::new(info.expire_at_ms, encoded).as_bytes(),
+            )?;
         }
         self.touch(encoded.db(), key);
         Ok(())
@@ -368,7 +372,12 @@ impl<'s> WriteTxn<'s> {
         let map_size = self.core.storage.map_size;
         let slot = self
             .rw()?
-            .reserve(keys, &encoded.as_bytes(), header_len + body.len(), WriteFlags::empty())
+            .reserve(
+                keys,
+                &encoded.as_bytes(),
+                header_len + body.len(),
+                WriteFlags::empty(),
+            )
             .map_err(|e| Error::from_lmdb(e, map_size))?;
         header.write(&mut slot[..header_len]);
         slot[header_len..].copy_from_slice(body);
@@ -376,7 +385,12 @@ impl<'s> WriteTxn<'s> {
     }
 
     /// Moves a key's expiry index entry from `old` to `new` deadline (0 = none).
-    pub(crate) fn reindex_expiry(&mut self, encoded: &EncodedKey, old: u64, new: u64) -> Result<()> {
+    pub(crate) fn reindex_expiry(
+        &mut self,
+        encoded: &EncodedKey,
+        old: u64,
+        new: u64,
+    ) -> Result<()> {
         if old == new {
             return Ok(());
         }
@@ -428,7 +442,12 @@ impl<'s> WriteTxn<'s> {
             }
             None => 0,
         };
-        let header = self.header(key, KeyType::String, if raw { RAW } else { 0 }, expire_at_ms);
+        let header = self.header(
+            key,
+            KeyType::String,
+            if raw { RAW } else { 0 },
+            expire_at_ms,
+        );
         self.put_record(encoded, &header, value)?;
         self.reindex_expiry(encoded, old_expire, expire_at_ms)?;
         self.touch(encoded.db(), key);

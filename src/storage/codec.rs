@@ -19,6 +19,9 @@ pub(crate) const LONG_KEY_PREFIX: usize = 400;
 /// The longest encoded key: db, hash, prefix, second hash.
 pub(crate) const MAX_ENCODED_KEY: usize = 1 + 8 + LONG_KEY_PREFIX + 8;
 
+// An expiry index key (deadline + encoded key) must fit LMDB's 511-byte key limit.
+const _: () = assert!(8 + MAX_ENCODED_KEY <= 511);
+
 /// The `keys`-database form of a user key, built on the stack.
 #[derive(Clone)]
 pub(crate) struct EncodedKey {
@@ -51,7 +54,10 @@ impl EncodedKey {
         }
         let mut buf = [0u8; MAX_ENCODED_KEY];
         buf[..raw.len()].copy_from_slice(raw);
-        Some(EncodedKey { buf, len: raw.len() })
+        Some(EncodedKey {
+            buf,
+            len: raw.len(),
+        })
     }
 
     /// The same key in another logical database.
@@ -115,7 +121,10 @@ impl ExpiryKey {
         buf[..8].copy_from_slice(&expire_at_ms.to_be_bytes());
         let key = encoded.as_bytes();
         buf[8..8 + key.len()].copy_from_slice(key);
-        ExpiryKey { buf, len: 8 + key.len() }
+        ExpiryKey {
+            buf,
+            len: 8 + key.len(),
+        }
     }
 
     pub(crate) fn as_bytes(&self) -> &[u8] {
@@ -159,7 +168,6 @@ mod tests {
         let ka = EncodedKey::new(0, &a);
         let kb = EncodedKey::new(0, &b);
         assert_eq!(ka.as_bytes().len(), MAX_ENCODED_KEY);
-        assert!(MAX_ENCODED_KEY + 8 <= 511);
         assert_ne!(ka.as_bytes(), kb.as_bytes());
     }
 

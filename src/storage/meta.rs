@@ -99,8 +99,7 @@ pub(crate) struct Header<'k> {
 impl Header<'_> {
     /// Length of the encoded header.
     pub(crate) fn len(&self) -> usize {
-        6 + if self.expire_at_ms != 0 { 8 } else { 0 }
-            + self.long_key.map_or(0, |k| 4 + k.len())
+        6 + if self.expire_at_ms != 0 { 8 } else { 0 } + self.long_key.map_or(0, |k| 4 + k.len())
     }
 
     /// Writes the header into `out`, which must be exactly `self.len()` bytes.
@@ -158,7 +157,12 @@ mod tests {
 
     #[test]
     fn truncated_records_are_errors_not_panics() {
-        for raw in [&[][..], &[0, 1, 0, 0, 0, 0][..], &[9, 0, 0, 0, 0, 0][..], &[0, 2, 0, 0, 0, 0, 0, 0, 1, 0][..]] {
+        for raw in [
+            &[][..],
+            &[0, 1, 0, 0, 0, 0][..],
+            &[9, 0, 0, 0, 0, 0][..],
+            &[0, 2, 0, 0, 0, 0, 0, 0, 1, 0][..],
+        ] {
             assert!(Meta::decode(raw).is_err());
         }
     }

@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 pub(crate) const FORMAT_VERSION: u32 = 1;
 
 const FORMAT_KEY: &[u8] = b"format_version";
+#[allow(dead_code)] // Used by the collection types, which allocate key ids.
 const NEXT_KEY_ID: &[u8] = b"next_key_id";
 
 /// The environment and handles of its named databases.
@@ -59,7 +60,10 @@ impl Storage {
             .map_err(|e| Error::from_lmdb(e, params.map_size))?;
         let map_size = env.info().map(|i| i.map_size()).unwrap_or(params.map_size);
         let lmdb_err = |e| Error::from_lmdb(e, map_size);
-        let create = |name| env.create_db(Some(name), DatabaseFlags::empty()).map_err(lmdb_err);
+        let create = |name| {
+            env.create_db(Some(name), DatabaseFlags::empty())
+                .map_err(lmdb_err)
+        };
         let keys = create("keys")?;
         let elements = create("elements")?;
         let expiry = create("expiry")?;
@@ -117,6 +121,7 @@ impl Storage {
 
     /// Takes the next collection key id inside a write transaction. Ids are never reused, so
     /// elements of a deleted collection can never show under a new key of the same name.
+    #[allow(dead_code)] // Used by the collection types.
     pub(crate) fn allocate_key_id(&self, txn: &mut lmdb::RwTransaction<'_>) -> Result<u64> {
         let current = match txn.get(self.system, &NEXT_KEY_ID) {
             Ok(raw) => codec::read_u64(raw),

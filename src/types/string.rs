@@ -147,7 +147,11 @@ impl ReadTxn<'_> {
     ///
     /// # Errors
     /// [`Error::WrongType`] if the key holds another type.
-    pub fn get_with<R>(&self, key: impl AsRef<[u8]>, f: impl FnOnce(Option<&[u8]>) -> R) -> Result<R> {
+    pub fn get_with<R>(
+        &self,
+        key: impl AsRef<[u8]>,
+        f: impl FnOnce(Option<&[u8]>) -> R,
+    ) -> Result<R> {
         Ok(f(self.string_bytes(key.as_ref())?))
     }
 
@@ -158,7 +162,9 @@ impl ReadTxn<'_> {
     pub fn mget(&self, keys: &[impl AsRef<[u8]>]) -> Result<Vec<Option<Bytes>>> {
         keys.iter()
             .map(|key| match self.lookup(key.as_ref())? {
-                Some(meta) if meta.kind == KeyType::String => Ok(Some(Bytes::copy_from_slice(meta.body))),
+                Some(meta) if meta.kind == KeyType::String => {
+                    Ok(Some(Bytes::copy_from_slice(meta.body)))
+                }
                 _ => Ok(None),
             })
             .collect()
@@ -169,7 +175,9 @@ impl ReadTxn<'_> {
     /// # Errors
     /// [`Error::WrongType`] if the key holds another type.
     pub fn strlen(&self, key: impl AsRef<[u8]>) -> Result<u64> {
-        Ok(self.string_bytes(key.as_ref())?.map_or(0, |v| v.len() as u64))
+        Ok(self
+            .string_bytes(key.as_ref())?
+            .map_or(0, |v| v.len() as u64))
     }
 }
 
@@ -224,7 +232,14 @@ impl WriteTxn<'_> {
             Some((encoded, _)) => encoded.clone(),
             None => crate::storage::codec::EncodedKey::new(self.db, key),
         };
-        self.write_string(&encoded, key, found.as_ref().map(|(_, i)| i), value, deadline, false)?;
+        self.write_string(
+            &encoded,
+            key,
+            found.as_ref().map(|(_, i)| i),
+            value,
+            deadline,
+            false,
+        )?;
         outcome.written = true;
         Ok(outcome)
     }
@@ -245,7 +260,12 @@ impl WriteTxn<'_> {
     ///
     /// # Errors
     /// [`Error::InvalidExpireTime`] unless `seconds` is positive and in range.
-    pub fn setex(&mut self, key: impl AsRef<[u8]>, seconds: i64, value: impl AsRef<[u8]>) -> Result<()> {
+    pub fn setex(
+        &mut self,
+        key: impl AsRef<[u8]>,
+        seconds: i64,
+        value: impl AsRef<[u8]>,
+    ) -> Result<()> {
         self.set_expiring(key.as_ref(), Expiry::Ex(seconds), value.as_ref(), "setex")
     }
 
@@ -253,15 +273,38 @@ impl WriteTxn<'_> {
     ///
     /// # Errors
     /// [`Error::InvalidExpireTime`] unless `milliseconds` is positive and in range.
-    pub fn psetex(&mut self, key: impl AsRef<[u8]>, milliseconds: i64, value: impl AsRef<[u8]>) -> Result<()> {
-        self.set_expiring(key.as_ref(), Expiry::Px(milliseconds), value.as_ref(), "psetex")
+    pub fn psetex(
+        &mut self,
+        key: impl AsRef<[u8]>,
+        milliseconds: i64,
+        value: impl AsRef<[u8]>,
+    ) -> Result<()> {
+        self.set_expiring(
+            key.as_ref(),
+            Expiry::Px(milliseconds),
+            value.as_ref(),
+            "psetex",
+        )
     }
 
-    fn set_expiring(&mut self, key: &[u8], expiry: Expiry, value: &[u8], command: &'static str) -> Result<()> {
+    fn set_expiring(
+        &mut self,
+        key: &[u8],
+        expiry: Expiry,
+        value: &[u8],
+        command: &'static str,
+    ) -> Result<()> {
         let deadline = expiry.deadline_ms(self.now_ms, command)?;
         let found = self.find(key)?;
         let encoded = crate::storage::codec::EncodedKey::new(self.db, key);
-        self.write_string(&encoded, key, found.as_ref().map(|(_, i)| i), value, deadline, false)
+        self.write_string(
+            &encoded,
+            key,
+            found.as_ref().map(|(_, i)| i),
+            value,
+            deadline,
+            false,
+        )
     }
 
     /// MSET: sets every pair, atomically.
@@ -293,7 +336,11 @@ impl WriteTxn<'_> {
     ///
     /// # Errors
     /// [`Error::WrongType`] if the key holds another type.
-    pub fn getset(&mut self, key: impl AsRef<[u8]>, value: impl AsRef<[u8]>) -> Result<Option<Bytes>> {
+    pub fn getset(
+        &mut self,
+        key: impl AsRef<[u8]>,
+        value: impl AsRef<[u8]>,
+    ) -> Result<Option<Bytes>> {
         let options = SetOptions {
             get: true,
             ..SetOptions::default()
@@ -390,7 +437,14 @@ impl WriteTxn<'_> {
             None => (crate::storage::codec::EncodedKey::new(self.db, key), None),
         };
         let deadline = old.map_or(0, |i| i.expire_at_ms);
-        self.write_string(&encoded, key, old.as_ref(), digits.as_bytes(), deadline, false)?;
+        self.write_string(
+            &encoded,
+            key,
+            old.as_ref(),
+            digits.as_bytes(),
+            deadline,
+            false,
+        )?;
         Ok(value)
     }
 }
@@ -398,7 +452,10 @@ impl WriteTxn<'_> {
 /// Formats an i64 into a small stack string.
 fn itoa_buf(value: i64) -> StackStr {
     use std::io::Write;
-    let mut out = StackStr { buf: [0; 24], len: 0 };
+    let mut out = StackStr {
+        buf: [0; 24],
+        len: 0,
+    };
     let mut cursor = std::io::Cursor::new(&mut out.buf[..]);
     // 24 bytes always hold an i64 in decimal.
     let _ = write!(cursor, "{value}");
@@ -432,7 +489,11 @@ impl crate::Store {
     ///
     /// # Errors
     /// [`Error::WrongType`] if the key holds another type.
-    pub fn get_with<R>(&self, key: impl AsRef<[u8]>, f: impl FnOnce(Option<&[u8]>) -> R) -> Result<R> {
+    pub fn get_with<R>(
+        &self,
+        key: impl AsRef<[u8]>,
+        f: impl FnOnce(Option<&[u8]>) -> R,
+    ) -> Result<R> {
         self.read(|txn| txn.get_with(key, f))
     }
 }
@@ -516,7 +577,18 @@ mod tests {
         assert_eq!(parse_i64(b"-12"), Some(-12));
         assert_eq!(parse_i64(b"9223372036854775807"), Some(i64::MAX));
         assert_eq!(parse_i64(b"-9223372036854775808"), Some(i64::MIN));
-        for bad in [&b""[..], b"-", b"-0", b"01", b"+1", b" 1", b"1 ", b"1.0", b"9223372036854775808", b"abc"] {
+        for bad in [
+            &b""[..],
+            b"-",
+            b"-0",
+            b"01",
+            b"+1",
+            b" 1",
+            b"1 ",
+            b"1.0",
+            b"9223372036854775808",
+            b"abc",
+        ] {
             assert_eq!(parse_i64(bad), None, "{:?}", String::from_utf8_lossy(bad));
         }
     }
