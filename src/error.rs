@@ -98,6 +98,15 @@ pub enum Error {
     /// An error reported by LMDB other than a full map.
     #[error("ERR LMDB error: {0}")]
     Lmdb(lmdb::Error),
+    /// BITPOS's bit argument is an integer other than 0 or 1.
+    #[error("ERR The bit argument must be 1 or 0.")]
+    BitposBit,
+    /// A BITFIELD OVERFLOW argument other than WRAP, SAT or FAIL.
+    #[error("ERR Invalid OVERFLOW type specified")]
+    BitfieldOverflowType,
+    /// BITFIELD_RO given a SET or INCRBY subcommand.
+    #[error("ERR BITFIELD_RO only supports the GET subcommand")]
+    BitfieldReadOnly,
 }
 
 impl Error {

@@ -45,6 +45,10 @@ pub use store::{
 };
 pub use ttl::{ExpireCondition, ExpireTime, Ttl};
 pub use txn::{ReadTxn, WriteTxn};
+pub use types::bitmap::bitfield::{BitfieldOffset, BitfieldOp, BitfieldOverflow, BitfieldType};
+pub use types::bitmap::{
+    parse_bit_offset, parse_bit_value, parse_bitpos_bit, BitOp, BitPosRange, BitRange, BitUnit,
+};
 pub use types::string::{
     Expiry, GetExAction, SetCondition, SetOptions, SetOutcome, SetTtl, MAX_STRING_LEN,
 };
