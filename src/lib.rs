@@ -48,4 +48,5 @@ pub use txn::{ReadTxn, WriteTxn};
 pub use types::string::{
     Expiry, GetExAction, SetCondition, SetOptions, SetOutcome, SetTtl, MAX_STRING_LEN,
 };
+pub use types::string::{LcsIdx, LcsMatch};
 pub use types::KeyType;
