@@ -200,7 +200,8 @@ store_ops! {
     /// store.set("price", "10.50")?;
     /// assert_eq!(store.incr_by_float("price", "0.1")?, "10.6");
     /// assert_eq!(store.incr_by_float("price", "-5")?, "5.6");
-    /// assert_eq!(store.incr_by_float("price", "2.0e2")?, "205.6");
+    /// store.set("total", "5.0e3")?;
+    /// assert_eq!(store.incr_by_float("total", "2.0e2")?, "5200");
     /// assert!(matches!(store.incr_by_float("price", "inf"), Err(keyp::Error::NanOrInfinity)));
     /// # Ok(()) }
     /// ```

@@ -9,12 +9,14 @@ mod counter;
 mod get_set;
 mod lcs;
 mod range;
+#[cfg(test)]
+mod wrongtype_tests;
 
 use bytes::Bytes;
 
 use crate::error::{Error, Result};
 use crate::storage::codec::EncodedKey;
-use crate::storage::meta::{Header, NOT_INT, RAW};
+use crate::storage::meta::{NOT_INT, RAW};
 use crate::ttl::deadline_ms;
 use crate::txn::{KeyInfo, WriteTxn};
 use crate::types::KeyType;
@@ -106,7 +108,7 @@ impl WriteTxn<'_> {
             }
             None => 0,
         };
-        let header: Header<'_> = self.header(key, KeyType::String, flags, expire_at_ms);
+        let header = self.header(key, KeyType::String, flags, expire_at_ms);
         self.put_record(encoded, &header, value)?;
         self.reindex_expiry(encoded, old_expire, expire_at_ms)?;
         self.touch(encoded.db(), key);
