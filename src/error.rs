@@ -107,6 +107,13 @@ pub enum Error {
     /// BITFIELD_RO given a SET or INCRBY subcommand.
     #[error("ERR BITFIELD_RO only supports the GET subcommand")]
     BitfieldReadOnly,
+    /// LCS would need a table of more than 512 MB (Redis's proto-max-bulk-len): the product of
+    /// the two strings' lengths (each plus one) is above 134,217,728.
+    #[error("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len")]
+    LcsTooLarge,
+    /// LCS could not allocate the memory for its table.
+    #[error("ERR Insufficient memory, failed allocating transient memory for LCS")]
+    LcsAllocFailed,
 }
 
 impl Error {

@@ -52,4 +52,5 @@ pub use types::bitmap::{
 pub use types::string::{
     Expiry, GetExAction, SetCondition, SetOptions, SetOutcome, SetTtl, MAX_STRING_LEN,
 };
+pub use types::string::{LcsIdx, LcsMatch};
 pub use types::KeyType;

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! [0]      type            u8  (KeyType)
-//! [1]      flags           u8  (HAS_EXPIRE, LONG_KEY, RAW)
+//! [1]      flags           u8  (HAS_EXPIRE, LONG_KEY, RAW, NOT_INT)
 //! [2..6]   modified_s      u32 seconds since the Unix epoch of the last write (OBJECT IDLETIME)
 //! [6..14]  expire_at_ms    u64, only with HAS_EXPIRE
 //! [..]     key_len u32 + the full user key, only with LONG_KEY
@@ -17,6 +17,11 @@ pub(crate) const HAS_EXPIRE: u8 = 0x01;
 pub(crate) const LONG_KEY: u8 = 0x02;
 /// A string that was modified in place (APPEND, SETRANGE...), which Redis reports as "raw".
 pub(crate) const RAW: u8 = 0x04;
+/// A string Redis would never have int-encoded (an INCRBYFLOAT result such as "3"), which
+/// OBJECT ENCODING reports as "embstr" even when it reads as an integer.
+pub(crate) const NOT_INT: u8 = 0x08;
+/// The flags a caller chooses; the others are derived from the header's fields when written.
+const CALLER_FLAGS: u8 = RAW | NOT_INT;
 
 /// A decoded metadata record, borrowing the stored bytes.
 #[derive(Clone, Copy, Debug)]
@@ -104,7 +109,7 @@ impl Header<'_> {
 
     /// Writes the header into `out`, which must be exactly `self.len()` bytes.
     pub(crate) fn write(&self, out: &mut [u8]) {
-        let mut flags = self.flags & RAW;
+        let mut flags = self.flags & CALLER_FLAGS;
         if self.expire_at_ms != 0 {
             flags |= HAS_EXPIRE;
         }
@@ -136,7 +141,7 @@ mod tests {
         let key = vec![7u8; 900];
         let header = Header {
             kind: KeyType::String,
-            flags: RAW,
+            flags: RAW | NOT_INT,
             modified_s: 1234,
             expire_at_ms: 99,
             long_key: Some(&key),
@@ -146,13 +151,27 @@ mod tests {
         raw.extend_from_slice(b"value");
         let meta = Meta::decode(&raw).unwrap();
         assert_eq!(meta.kind, KeyType::String);
-        assert_eq!(meta.flags, RAW | HAS_EXPIRE | LONG_KEY);
+        assert_eq!(meta.flags, RAW | NOT_INT | HAS_EXPIRE | LONG_KEY);
         assert_eq!(meta.modified_s, 1234);
         assert_eq!(meta.expire_at_ms, 99);
         assert_eq!(meta.full_key, Some(&key[..]));
         assert_eq!(meta.body, b"value");
         assert!(meta.is_expired(100));
         assert!(!meta.is_expired(99));
+    }
+
+    #[test]
+    fn derived_flags_follow_the_fields_not_the_caller() {
+        let header = Header {
+            kind: KeyType::String,
+            flags: NOT_INT | HAS_EXPIRE | LONG_KEY,
+            modified_s: 0,
+            expire_at_ms: 0,
+            long_key: None,
+        };
+        let mut raw = vec![0u8; header.len()];
+        header.write(&mut raw);
+        assert_eq!(Meta::decode(&raw).unwrap().flags, NOT_INT);
     }
 
     #[test]

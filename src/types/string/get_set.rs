@@ -1,137 +1,12 @@
-//! Strings: GET, SET and its options, the counters (INCR...), MGET/MSET and the rest of Redis's
-//! string commands. A string's bytes live inline in its metadata record, so a GET is one LMDB
-//! lookup.
+//! GET, SET and its options, SETNX/SETEX/PSETEX, MGET/MSET/MSETNX, GETSET, GETDEL, GETEX, STRLEN.
 
 use bytes::Bytes;
 
+use super::{Expiry, GetExAction, SetCondition, SetOptions, SetOutcome, SetTtl};
 use crate::error::{Error, Result};
 use crate::store::store_ops;
-use crate::ttl::deadline_ms;
 use crate::txn::{ReadTxn, WriteTxn};
 use crate::types::KeyType;
-
-/// Redis's limit on a string's length: 512 MB.
-pub const MAX_STRING_LEN: usize = 512 * 1024 * 1024;
-
-/// Parses a Redis integer the way Redis does (`string2ll`): optional `-`, no `+`, no leading
-/// zeros or spaces, at most 20 characters, within the i64 range.
-pub(crate) fn parse_i64(bytes: &[u8]) -> Option<i64> {
-    if bytes.is_empty() || bytes.len() > 20 {
-        return None;
-    }
-    if bytes == b"0" {
-        return Some(0);
-    }
-    let (negative, digits) = match bytes.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, bytes),
-    };
-    match digits.first() {
-        Some(b'1'..=b'9') => {}
-        _ => return None,
-    }
-    let mut value: i64 = 0;
-    for &d in digits {
-        if !d.is_ascii_digit() {
-            return None;
-        }
-        let digit = i64::from(d - b'0');
-        value = value.checked_mul(10)?;
-        value = if negative {
-            value.checked_sub(digit)?
-        } else {
-            value.checked_add(digit)?
-        };
-    }
-    Some(value)
-}
-
-/// When SET writes: always, only if the key is missing (NX), only if it exists (XX).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum SetCondition {
-    /// Write whatever is there.
-    #[default]
-    Always,
-    /// NX: only if the key does not exist.
-    IfMissing,
-    /// XX: only if the key exists.
-    IfExists,
-}
-
-/// An expiry argument of SET and GETEX, exactly as Redis takes it. Relative forms must be
-/// positive; all are validated as Redis does ([`Error::InvalidExpireTime`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Expiry {
-    /// EX: seconds from now.
-    Ex(i64),
-    /// PX: milliseconds from now.
-    Px(i64),
-    /// EXAT: Unix time in seconds.
-    ExAt(i64),
-    /// PXAT: Unix time in milliseconds.
-    PxAt(i64),
-}
-
-impl Expiry {
-    /// The absolute deadline in milliseconds, validated as Redis's SET and GETEX do.
-    pub(crate) fn deadline_ms(self, now_ms: u64, command: &'static str) -> Result<u64> {
-        let (value, seconds, base) = match self {
-            Expiry::Ex(v) => (v, true, now_ms),
-            Expiry::Px(v) => (v, false, now_ms),
-            Expiry::ExAt(v) => (v, true, 0),
-            Expiry::PxAt(v) => (v, false, 0),
-        };
-        if value <= 0 {
-            return Err(Error::InvalidExpireTime(command));
-        }
-        let when = deadline_ms(value, seconds, base, command)?;
-        Ok(when as u64)
-    }
-}
-
-/// What SET does with the key's time to live.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum SetTtl {
-    /// No option: the new value has no deadline.
-    #[default]
-    Clear,
-    /// KEEPTTL: keep the key's current deadline.
-    Keep,
-    /// EX / PX / EXAT / PXAT.
-    Expire(Expiry),
-}
-
-/// The options of SET.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct SetOptions {
-    /// NX / XX.
-    pub condition: SetCondition,
-    /// EX / PX / EXAT / PXAT / KEEPTTL.
-    pub ttl: SetTtl,
-    /// GET: return the previous value.
-    pub get: bool,
-}
-
-/// What SET did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SetOutcome {
-    /// True if the value was written (false when NX/XX prevented it).
-    pub written: bool,
-    /// With [`SetOptions::get`]: the previous value, `None` if there was none.
-    pub previous: Option<Bytes>,
-}
-
-/// What GETEX does to the time to live.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum GetExAction {
-    /// No option: leave it.
-    #[default]
-    Keep,
-    /// PERSIST: remove the deadline.
-    Persist,
-    /// EX / PX / EXAT / PXAT: set a deadline.
-    Expire(Expiry),
-}
 
 impl ReadTxn<'_> {
     /// GET: the value at `key`, or `None`.
@@ -361,116 +236,38 @@ impl WriteTxn<'_> {
         Ok(value)
     }
 
-    /// GETEX: returns the value at `key` and changes its deadline as `action` says.
+    /// GETEX: returns the value at `key` and changes its deadline as `action` says. A deadline
+    /// already past (EXAT/PXAT) deletes the key after reading it.
+    ///
+    /// As in Redis 7.0, the key is looked up before the expiry is validated: a missing key gives
+    /// `None` and a key of another type [`Error::WrongType`] whatever the expiry.
     ///
     /// # Errors
-    /// [`Error::WrongType`] if the key holds another type; [`Error::InvalidExpireTime`].
+    /// [`Error::WrongType`] if the key holds another type; [`Error::InvalidExpireTime`] for a
+    /// non-positive or overflowing expiry on an existing key.
     pub fn getex(&mut self, key: impl AsRef<[u8]>, action: GetExAction) -> Result<Option<Bytes>> {
         let key = key.as_ref();
-        let deadline = match action {
-            GetExAction::Expire(expiry) => Some(expiry.deadline_ms(self.now_ms, "getex")?),
-            _ => None,
-        };
         let Some((encoded, info)) = self.find_typed(key, KeyType::String)? else {
             return Ok(None);
         };
         let value = self.get(key)?;
-        match (action, deadline) {
-            (GetExAction::Persist, _) if info.expire_at_ms != 0 => {
-                self.rewrite_expiry(&encoded, key, &info, 0)?;
+        match action {
+            GetExAction::Keep => {}
+            GetExAction::Persist => {
+                if info.expire_at_ms != 0 {
+                    self.rewrite_expiry(&encoded, key, &info, 0)?;
+                }
             }
-            (GetExAction::Expire(_), Some(when)) if when <= self.now_ms => {
-                self.remove(&encoded, key, &info)?;
+            GetExAction::Expire(expiry) => {
+                let when = expiry.deadline_ms(self.now_ms, "getex")?;
+                if when <= self.now_ms {
+                    self.remove(&encoded, key, &info)?;
+                } else {
+                    self.rewrite_expiry(&encoded, key, &info, when)?;
+                }
             }
-            (GetExAction::Expire(_), Some(when)) => {
-                self.rewrite_expiry(&encoded, key, &info, when)?;
-            }
-            _ => {}
         }
         Ok(value)
-    }
-
-    /// INCR: adds 1 to the integer at `key` (0 if missing); the new value.
-    ///
-    /// # Errors
-    /// [`Error::NotInteger`] if the value is not an integer; [`Error::Overflow`];
-    /// [`Error::WrongType`].
-    pub fn incr(&mut self, key: impl AsRef<[u8]>) -> Result<i64> {
-        self.incr_by(key, 1)
-    }
-
-    /// DECR: subtracts 1; as [`incr`](Self::incr).
-    ///
-    /// # Errors
-    /// As [`incr`](Self::incr).
-    pub fn decr(&mut self, key: impl AsRef<[u8]>) -> Result<i64> {
-        self.incr_by(key, -1)
-    }
-
-    /// DECRBY: subtracts `delta`; as [`incr`](Self::incr).
-    ///
-    /// # Errors
-    /// As [`incr`](Self::incr); [`Error::DecrementOverflow`] for `i64::MIN`.
-    pub fn decr_by(&mut self, key: impl AsRef<[u8]>, delta: i64) -> Result<i64> {
-        let negated = delta.checked_neg().ok_or(Error::DecrementOverflow)?;
-        self.incr_by(key, negated)
-    }
-
-    /// INCRBY: adds `delta` to the integer at `key` (0 if missing), keeping its deadline.
-    ///
-    /// # Errors
-    /// As [`incr`](Self::incr).
-    pub fn incr_by(&mut self, key: impl AsRef<[u8]>, delta: i64) -> Result<i64> {
-        let key = key.as_ref();
-        let found = self.find_typed(key, KeyType::String)?;
-        let current = match &found {
-            Some(_) => {
-                let bytes = self.string_bytes(key)?.unwrap_or_default();
-                parse_i64(bytes).ok_or(Error::NotInteger)?
-            }
-            None => 0,
-        };
-        let value = current.checked_add(delta).ok_or(Error::Overflow)?;
-        let digits = itoa_buf(value);
-        let (encoded, old) = match found {
-            Some((encoded, info)) => (encoded, Some(info)),
-            None => (crate::storage::codec::EncodedKey::new(self.db, key), None),
-        };
-        let deadline = old.map_or(0, |i| i.expire_at_ms);
-        self.write_string(
-            &encoded,
-            key,
-            old.as_ref(),
-            digits.as_bytes(),
-            deadline,
-            false,
-        )?;
-        Ok(value)
-    }
-}
-
-/// Formats an i64 into a small stack string.
-fn itoa_buf(value: i64) -> StackStr {
-    use std::io::Write;
-    let mut out = StackStr {
-        buf: [0; 24],
-        len: 0,
-    };
-    let mut cursor = std::io::Cursor::new(&mut out.buf[..]);
-    // 24 bytes always hold an i64 in decimal.
-    let _ = write!(cursor, "{value}");
-    out.len = cursor.position() as usize;
-    out
-}
-
-struct StackStr {
-    buf: [u8; 24],
-    len: usize,
-}
-
-impl StackStr {
-    fn as_bytes(&self) -> &[u8] {
-        &self.buf[..self.len]
     }
 }
 
@@ -536,14 +333,6 @@ store_ops! {
     write fn getdel(key: impl AsRef<[u8]>) -> Option<Bytes>;
     /// GETEX; see [`WriteTxn::getex`].
     write fn getex(key: impl AsRef<[u8]>, action: GetExAction) -> Option<Bytes>;
-    /// INCR; see [`WriteTxn::incr`].
-    write fn incr(key: impl AsRef<[u8]>) -> i64;
-    /// DECR; see [`WriteTxn::decr`].
-    write fn decr(key: impl AsRef<[u8]>) -> i64;
-    /// INCRBY; see [`WriteTxn::incr_by`].
-    write fn incr_by(key: impl AsRef<[u8]>, delta: i64) -> i64;
-    /// DECRBY; see [`WriteTxn::decr_by`].
-    write fn decr_by(key: impl AsRef<[u8]>, delta: i64) -> i64;
 }
 
 impl crate::Store {
@@ -564,32 +353,5 @@ impl crate::Store {
             ..SetOptions::default()
         };
         self.set_with(key, value, options).map(|_| ())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_i64;
-
-    #[test]
-    fn integers_parse_as_redis_parses_them() {
-        assert_eq!(parse_i64(b"0"), Some(0));
-        assert_eq!(parse_i64(b"-12"), Some(-12));
-        assert_eq!(parse_i64(b"9223372036854775807"), Some(i64::MAX));
-        assert_eq!(parse_i64(b"-9223372036854775808"), Some(i64::MIN));
-        for bad in [
-            &b""[..],
-            b"-",
-            b"-0",
-            b"01",
-            b"+1",
-            b" 1",
-            b"1 ",
-            b"1.0",
-            b"9223372036854775808",
-            b"abc",
-        ] {
-            assert_eq!(parse_i64(bad), None, "{:?}", String::from_utf8_lossy(bad));
-        }
     }
 }
