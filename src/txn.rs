@@ -14,7 +14,7 @@ use lmdb::{Cursor, RoTransaction, RwTransaction, Transaction, WriteFlags};
 
 use crate::error::{Error, Result};
 use crate::storage::codec::{self, EncodedKey, ExpiryKey};
-use crate::storage::meta::{Header, Meta, RAW};
+use crate::storage::meta::{Header, Meta};
 use crate::store::Core;
 use crate::types::KeyType;
 
@@ -422,7 +422,8 @@ impl<'s> WriteTxn<'s> {
     }
 
     /// Stores a string at `key`, replacing whatever was there (`old`, as `find` returned it).
-    /// `raw` marks a string modified in place, which OBJECT ENCODING reports as "raw".
+    /// `flags` are the string's encoding flags: `RAW` for a string modified in place,
+    /// `NOT_INT` for one Redis never int-encodes (OBJECT ENCODING reports them).
     pub(crate) fn write_string(
         &mut self,
         encoded: &EncodedKey,
@@ -430,7 +431,7 @@ impl<'s> WriteTxn<'s> {
         old: Option<&KeyInfo>,
         value: &[u8],
         expire_at_ms: u64,
-        raw: bool,
+        flags: u8,
     ) -> Result<()> {
         if value.len() > crate::types::string::MAX_STRING_LEN {
             return Err(Error::StringTooLong);
@@ -442,12 +443,7 @@ impl<'s> WriteTxn<'s> {
             }
             None => 0,
         };
-        let header = self.header(
-            key,
-            KeyType::String,
-            if raw { RAW } else { 0 },
-            expire_at_ms,
-        );
+        let header = self.header(key, KeyType::String, flags, expire_at_ms);
         self.put_record(encoded, &header, value)?;
         self.reindex_expiry(encoded, old_expire, expire_at_ms)?;
         self.touch(encoded.db(), key);

@@ -454,7 +454,7 @@ impl WriteTxn<'_> {
             None => EncodedKey::new(self.db, dest),
         };
         let old = found.as_ref().map(|(_, info)| info);
-        self.write_string(&encoded, dest, old, &result, 0, true)?;
+        self.write_string(&encoded, dest, old, &result, 0, RAW)?;
         Ok(result.len() as u64)
     }
 
@@ -471,10 +471,10 @@ impl WriteTxn<'_> {
         match found {
             None => {
                 let encoded = EncodedKey::new(self.db, key);
-                self.write_string(&encoded, key, None, value, 0, true)
+                self.write_string(&encoded, key, None, value, 0, RAW)
             }
             Some((encoded, info)) if changed => {
-                self.write_string(&encoded, key, Some(&info), value, info.expire_at_ms, true)
+                self.write_string(&encoded, key, Some(&info), value, info.expire_at_ms, RAW)
             }
             Some((encoded, info)) if info.flags & RAW == 0 => {
                 let header = self.header(key, KeyType::String, RAW, info.expire_at_ms);

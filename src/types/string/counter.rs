@@ -112,14 +112,7 @@ impl WriteTxn<'_> {
         let value = current.checked_add(delta).ok_or(Error::Overflow)?;
         let digits = itoa_buf(value);
         let deadline = old.map_or(0, |i| i.expire_at_ms);
-        self.write_string(
-            &encoded,
-            key,
-            old.as_ref(),
-            digits.as_bytes(),
-            deadline,
-            false,
-        )?;
+        self.write_string(&encoded, key, old.as_ref(), digits.as_bytes(), deadline, 0)?;
         Ok(value)
     }
 
@@ -152,7 +145,7 @@ impl WriteTxn<'_> {
         let value = out.get(..len).unwrap_or_default();
         let deadline = old.map_or(0, |i| i.expire_at_ms);
         // Redis stores the formatted result as a plain string object, never int-encoded.
-        self.write_string_flags(&encoded, key, old.as_ref(), value, deadline, NOT_INT)?;
+        self.write_string(&encoded, key, old.as_ref(), value, deadline, NOT_INT)?;
         Ok(Bytes::copy_from_slice(value))
     }
 }

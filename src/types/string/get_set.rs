@@ -113,7 +113,7 @@ impl WriteTxn<'_> {
             found.as_ref().map(|(_, i)| i),
             value,
             deadline,
-            false,
+            0,
         )?;
         outcome.written = true;
         Ok(outcome)
@@ -178,7 +178,7 @@ impl WriteTxn<'_> {
             found.as_ref().map(|(_, i)| i),
             value,
             deadline,
-            false,
+            0,
         )
     }
 

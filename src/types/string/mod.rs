@@ -86,35 +86,6 @@ pub(crate) fn string_encoding(value: &[u8], flags: u8) -> &'static str {
 const EMBSTR_MAX_LEN: usize = 44;
 
 impl WriteTxn<'_> {
-    /// Stores a string with explicit metadata `flags` ([`RAW`], [`NOT_INT`]); otherwise as
-    /// [`WriteTxn::write_string`]: any old value of any type is replaced and its expiry index
-    /// entry moved to `expire_at_ms`.
-    pub(crate) fn write_string_flags(
-        &mut self,
-        encoded: &EncodedKey,
-        key: &[u8],
-        old: Option<&KeyInfo>,
-        value: &[u8],
-        expire_at_ms: u64,
-        flags: u8,
-    ) -> Result<()> {
-        if value.len() > MAX_STRING_LEN {
-            return Err(Error::StringTooLong);
-        }
-        let old_expire = match old {
-            Some(info) => {
-                self.forget_elements(info)?;
-                info.expire_at_ms
-            }
-            None => 0,
-        };
-        let header = self.header(key, KeyType::String, flags, expire_at_ms);
-        self.put_record(encoded, &header, value)?;
-        self.reindex_expiry(encoded, old_expire, expire_at_ms)?;
-        self.touch(encoded.db(), key);
-        Ok(())
-    }
-
     /// The write-path lookup of a string key: its encoded key and, when it exists, its header.
     ///
     /// # Errors

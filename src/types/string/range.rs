@@ -10,6 +10,7 @@ use bytes::Bytes;
 
 use super::MAX_STRING_LEN;
 use crate::error::{Error, Result};
+use crate::storage::meta::RAW;
 use crate::store::store_ops;
 use crate::txn::{ReadTxn, WriteTxn};
 
@@ -72,7 +73,7 @@ impl WriteTxn<'_> {
         let (encoded, old) = self.find_string(key)?;
         let Some(info) = old else {
             // A new key is stored as SET would store it (Redis encodes it the same way).
-            self.write_string(&encoded, key, None, value, 0, false)?;
+            self.write_string(&encoded, key, None, value, 0, 0)?;
             return Ok(value.len() as u64);
         };
         let current = self.string_bytes(key)?.unwrap_or_default();
@@ -83,7 +84,7 @@ impl WriteTxn<'_> {
         let mut joined = Vec::with_capacity(total);
         joined.extend_from_slice(current);
         joined.extend_from_slice(value);
-        self.write_string(&encoded, key, Some(&info), &joined, info.expire_at_ms, true)?;
+        self.write_string(&encoded, key, Some(&info), &joined, info.expire_at_ms, RAW)?;
         Ok(total as u64)
     }
 
@@ -127,7 +128,7 @@ impl WriteTxn<'_> {
             target.copy_from_slice(value);
         }
         let deadline = old.map_or(0, |info| info.expire_at_ms);
-        self.write_string(&encoded, key, old.as_ref(), &edited, deadline, true)?;
+        self.write_string(&encoded, key, old.as_ref(), &edited, deadline, RAW)?;
         Ok(edited.len() as u64)
     }
 }
