@@ -98,6 +98,10 @@ pub enum Error {
     /// An error reported by LMDB other than a full map.
     #[error("ERR LMDB error: {0}")]
     Lmdb(lmdb::Error),
+    /// OBJECT FREQ on an existing key: Redis tracks access frequency only under an LFU
+    /// `maxmemory-policy`, and keyp has none.
+    #[error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")]
+    LfuNotSelected,
 }
 
 impl Error {
