@@ -114,6 +114,10 @@ pub enum Error {
     /// LCS could not allocate the memory for its table.
     #[error("ERR Insufficient memory, failed allocating transient memory for LCS")]
     LcsAllocFailed,
+    /// OBJECT FREQ on an existing key: Redis tracks access frequency only under an LFU
+    /// `maxmemory-policy`, and keyp has none.
+    #[error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")]
+    LfuNotSelected,
 }
 
 impl Error {

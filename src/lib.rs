@@ -39,6 +39,7 @@ mod types;
 
 pub use bytes::Bytes;
 pub use error::{Error, Result};
+pub use keyspace::ScanOptions;
 pub use notify::Watch;
 pub use store::{
     Clock, Durability, ManualClock, Store, StoreOptions, SystemClock, DEFAULT_MAP_SIZE,

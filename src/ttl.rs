@@ -32,7 +32,8 @@ impl Ttl {
         match self {
             Ttl::Missing => -2,
             Ttl::Persistent => -1,
-            Ttl::ExpiresIn(d) => ((d.as_millis() as i64) + 500) / 1000,
+            // In u64: a deadline near i64::MAX must not overflow the rounding.
+            Ttl::ExpiresIn(d) => ((d.as_millis() as u64).saturating_add(500) / 1000) as i64,
         }
     }
 
@@ -58,12 +59,13 @@ pub enum ExpireTime {
 }
 
 impl ExpireTime {
-    /// Redis's EXPIRETIME reply: -2, -1, or Unix seconds.
+    /// Redis's EXPIRETIME reply: -2, -1, or Unix seconds rounded to the nearest, as Redis
+    /// rounds it (the same code path as TTL).
     pub fn as_secs_reply(self) -> i64 {
         match self {
             ExpireTime::Missing => -2,
             ExpireTime::Persistent => -1,
-            ExpireTime::AtMs(ms) => (ms / 1000) as i64,
+            ExpireTime::AtMs(ms) => (ms.saturating_add(500) / 1000) as i64,
         }
     }
 

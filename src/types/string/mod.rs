@@ -66,8 +66,6 @@ pub(crate) fn parse_i64(bytes: &[u8]) -> Option<i64> {
 /// (one allocation with the object header) and anything longer, or modified in place (APPEND,
 /// SETRANGE: [`RAW`]), as "raw". INCRBYFLOAT stores its result as a plain string object even when
 /// it looks like an integer ([`NOT_INT`]).
-// Called by OBJECT ENCODING; until that lands only the tests call it.
-#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn string_encoding(value: &[u8], flags: u8) -> &'static str {
     if flags & RAW != 0 {
         return "raw";

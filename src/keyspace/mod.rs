@@ -1,6 +1,17 @@
-//! Commands on keys whatever their type: DEL, UNLINK, EXISTS, TYPE, DBSIZE, FLUSHDB, FLUSHALL...
-//! and the background reclaimer that frees the elements of dropped collections.
+//! Commands on keys whatever their type: DEL, UNLINK, EXISTS, TOUCH, TYPE, DBSIZE, FLUSHDB,
+//! FLUSHALL here; RENAME, COPY, MOVE, SWAPDB in `relocate`; SCAN, KEYS, RANDOMKEY in `scan`
+//! (with Redis's glob matcher in `glob`); OBJECT in `object`. Also the background reclaimer
+//! that frees the elements of dropped collections.
 
+mod glob;
+mod object;
+mod relocate;
+mod rng;
+mod scan;
+
+pub use scan::ScanOptions;
+
+use bytes::Bytes;
 use lmdb::{Cursor, Transaction};
 
 use crate::error::{Error, Result};
@@ -22,6 +33,17 @@ impl ReadTxn<'_> {
             }
         }
         Ok(count)
+    }
+
+    /// TOUCH: how many of `keys` exist (a key named twice counts twice), as EXISTS.
+    ///
+    /// Redis's TOUCH also resets the keys' idle time. keyp records only writes, not accesses
+    /// (see [`object_idletime`](Self::object_idletime)), so TOUCH changes nothing.
+    ///
+    /// # Errors
+    /// Only storage errors.
+    pub fn touch(&self, keys: &[impl AsRef<[u8]>]) -> Result<u64> {
+        self.exists(keys)
     }
 
     /// TYPE: the type of the value at `key`, `None` if there is no such key.
@@ -139,9 +161,30 @@ impl WriteTxn<'_> {
     }
 }
 
+impl crate::Store {
+    /// The number of entries in the expiry index, over every database: keys with a deadline,
+    /// including expired ones the background expirer has not deleted yet. For tests of the
+    /// expirer; not part of the stable API.
+    ///
+    /// # Errors
+    /// Only storage errors.
+    #[doc(hidden)]
+    pub fn pending_expiries(&self) -> Result<u64> {
+        self.read(|r| {
+            let stat = r
+                .raw
+                .stat(r.core.storage.expiry)
+                .map_err(|e| r.lmdb_err(e))?;
+            Ok(stat.entries() as u64)
+        })
+    }
+}
+
 store_ops! {
     /// EXISTS; see [`ReadTxn::exists`].
     read fn exists(keys: &[impl AsRef<[u8]>]) -> u64;
+    /// TOUCH; see [`ReadTxn::touch`].
+    read fn touch(keys: &[impl AsRef<[u8]>]) -> u64;
     /// TYPE; see [`ReadTxn::key_type`].
     read fn key_type(key: impl AsRef<[u8]>) -> Option<KeyType>;
     /// DBSIZE; see [`ReadTxn::dbsize`].
@@ -164,6 +207,75 @@ store_ops! {
     write fn flushdb() -> ();
     /// FLUSHALL; see [`WriteTxn::flushall`].
     write fn flushall() -> ();
+    /// SCAN; see [`ReadTxn::scan`].
+    ///
+    /// ```
+    /// use keyp::{KeyType, ScanOptions};
+    /// # fn main() -> keyp::Result<()> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let store = keyp::Store::open(dir.path())?;
+    /// store.mset(&[("a:1", "x"), ("a:2", "y"), ("b:1", "z")])?;
+    /// let options = ScanOptions::new().pattern("a:*").key_type(KeyType::String);
+    /// let (mut cursor, mut found) = (0, Vec::new());
+    /// loop {
+    ///     let (next, keys) = store.scan(cursor, &options)?;
+    ///     found.extend(keys);
+    ///     cursor = next;
+    ///     if cursor == 0 {
+    ///         break;
+    ///     }
+    /// }
+    /// found.sort();
+    /// assert_eq!(found, ["a:1", "a:2"]);
+    /// # Ok(()) }
+    /// ```
+    read fn scan(cursor: u64, options: &ScanOptions) -> (u64, Vec<Bytes>);
+    /// KEYS; see [`ReadTxn::keys`].
+    ///
+    /// ```
+    /// # fn main() -> keyp::Result<()> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let store = keyp::Store::open(dir.path())?;
+    /// store.mset(&[("user:1", "a"), ("user:2", "b"), ("order:1", "c")])?;
+    /// let mut users = store.keys("user:*")?;
+    /// users.sort();
+    /// assert_eq!(users, ["user:1", "user:2"]);
+    /// assert_eq!(store.keys("user:[^1]")?, ["user:2"]);
+    /// # Ok(()) }
+    /// ```
+    read fn keys(pattern: impl AsRef<[u8]>) -> Vec<Bytes>;
+    /// RANDOMKEY; see [`ReadTxn::randomkey`].
+    read fn randomkey() -> Option<Bytes>;
+    /// OBJECT ENCODING; see [`ReadTxn::object_encoding`].
+    read fn object_encoding(key: impl AsRef<[u8]>) -> Option<&'static str>;
+    /// OBJECT REFCOUNT; see [`ReadTxn::object_refcount`].
+    read fn object_refcount(key: impl AsRef<[u8]>) -> Option<u64>;
+    /// OBJECT IDLETIME; see [`ReadTxn::object_idletime`].
+    read fn object_idletime(key: impl AsRef<[u8]>) -> Option<u64>;
+    /// OBJECT FREQ; see [`ReadTxn::object_freq`].
+    read fn object_freq(key: impl AsRef<[u8]>) -> Option<u64>;
+    /// RENAME; see [`WriteTxn::rename`].
+    write fn rename(src: impl AsRef<[u8]>, dst: impl AsRef<[u8]>) -> ();
+    /// RENAMENX; see [`WriteTxn::renamenx`].
+    write fn renamenx(src: impl AsRef<[u8]>, dst: impl AsRef<[u8]>) -> bool;
+    /// COPY; see [`WriteTxn::copy`].
+    ///
+    /// ```
+    /// # fn main() -> keyp::Result<()> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let store = keyp::Store::open(dir.path())?;
+    /// store.set("template", "v1")?;
+    /// assert!(store.copy("template", "draft", None, false)?);
+    /// assert!(store.copy("template", "draft", Some(1), false)?);
+    /// assert!(!store.copy("template", "draft", None, false)?); // exists, no REPLACE
+    /// assert_eq!(store.select(1)?.get("draft")?.as_deref(), Some(&b"v1"[..]));
+    /// # Ok(()) }
+    /// ```
+    write fn copy(src: impl AsRef<[u8]>, dst: impl AsRef<[u8]>, db: Option<u32>, replace: bool) -> bool;
+    /// MOVE; see [`WriteTxn::move_key`].
+    write fn move_key(key: impl AsRef<[u8]>, db: u32) -> bool;
+    /// SWAPDB; see [`WriteTxn::swapdb`].
+    write fn swapdb(a: u32, b: u32) -> ();
 }
 
 /// One reclaimer step: frees up to `limit` elements of the oldest dropped collection. True if
