@@ -122,7 +122,7 @@ impl ReadTxn<'_> {
             None => Ttl::Missing,
             Some(meta) if meta.expire_at_ms == 0 => Ttl::Persistent,
             Some(meta) => Ttl::ExpiresIn(Duration::from_millis(
-                meta.expire_at_ms.saturating_sub(self.now_ms),
+                meta.expire_at_ms.saturating_sub(self.now_ms()),
             )),
         })
     }
@@ -153,7 +153,7 @@ impl WriteTxn<'_> {
         seconds: i64,
         condition: ExpireCondition,
     ) -> Result<bool> {
-        let when = deadline_ms(seconds, true, self.now_ms, "expire")?;
+        let when = deadline_ms(seconds, true, self.now_ms(), "expire")?;
         self.expire_at_deadline(key.as_ref(), when, condition)
     }
 
@@ -167,7 +167,7 @@ impl WriteTxn<'_> {
         milliseconds: i64,
         condition: ExpireCondition,
     ) -> Result<bool> {
-        let when = deadline_ms(milliseconds, false, self.now_ms, "pexpire")?;
+        let when = deadline_ms(milliseconds, false, self.now_ms(), "pexpire")?;
         self.expire_at_deadline(key.as_ref(), when, condition)
     }
 
@@ -238,7 +238,7 @@ impl WriteTxn<'_> {
         if !allowed {
             return Ok(false);
         }
-        if when <= self.now_ms as i64 {
+        if when <= self.now_ms() as i64 {
             self.remove(&encoded, key, &info)?;
         } else {
             self.rewrite_expiry(&encoded, key, &info, when as u64)?;
@@ -306,7 +306,7 @@ pub(crate) fn expire_batch(core: &Core, limit: usize) -> Result<usize> {
                 let Some((at, encoded)) = codec::split_expiry_key(raw) else {
                     return Err(Error::Corrupt("expiry index entry"));
                 };
-                if at >= tx.now_ms || batch.len() >= limit {
+                if at >= tx.now_ms() || batch.len() >= limit {
                     break;
                 }
                 batch.push((at, encoded.to_vec()));
@@ -333,7 +333,7 @@ fn expire_one(tx: &mut WriteTxn<'_>, at: u64, encoded: &[u8]) -> Result<()> {
         None => None,
     };
     match found {
-        Some((info, deadline, Some(key))) if deadline == at && at < tx.now_ms => {
+        Some((info, deadline, Some(key))) if deadline == at && at < tx.now_ms() => {
             tx.remove(&encoded, &key, &info)
         }
         _ => {

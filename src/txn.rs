@@ -8,6 +8,7 @@
 //! Expiry is checked against the clock reading taken when the transaction began, so a
 //! transaction sees one instant: a key is either alive for all of it or gone for all of it.
 
+use std::cell::Cell;
 use std::ops::Deref;
 
 use lmdb::{Cursor, RoTransaction, RwTransaction, Transaction, WriteFlags};
@@ -40,7 +41,9 @@ pub struct ReadTxn<'s> {
     pub(crate) core: &'s Core,
     pub(crate) raw: Raw<'s>,
     pub(crate) db: u8,
-    pub(crate) now_ms: u64,
+    /// The clock reading for this transaction, taken at first need (0 = not yet): most reads
+    /// touch only keys without a deadline and never need it.
+    now_ms: Cell<u64>,
 }
 
 /// The owned header fields of a stored key, copied out so the record may be rewritten.
@@ -78,7 +81,7 @@ impl<'s> ReadTxn<'s> {
             core,
             raw,
             db,
-            now_ms: core.now_ms(),
+            now_ms: Cell::new(0),
         }
     }
 
@@ -96,9 +99,22 @@ impl<'s> ReadTxn<'s> {
         Ok(())
     }
 
-    /// The clock reading, in Unix milliseconds, that this transaction's expiry checks use.
+    /// The clock reading, in Unix milliseconds, that this transaction's expiry checks use: read
+    /// once, at its first use, so the whole transaction sees one instant.
     pub fn now_ms(&self) -> u64 {
-        self.now_ms
+        match self.now_ms.get() {
+            0 => {
+                let now = self.core.now_ms().max(1);
+                self.now_ms.set(now);
+                now
+            }
+            now => now,
+        }
+    }
+
+    /// True when `meta`'s deadline has passed; reads the clock only for keys that have one.
+    pub(crate) fn is_expired(&self, meta: &Meta<'_>) -> bool {
+        meta.expire_at_ms != 0 && meta.is_expired(self.now_ms())
     }
 
     pub(crate) fn lmdb_err(&self, error: lmdb::Error) -> Error {
@@ -141,7 +157,7 @@ impl<'s> ReadTxn<'s> {
     ) -> Result<Option<Meta<'_>>> {
         Ok(self
             .meta_any(encoded, key)?
-            .filter(|meta| !meta.is_expired(self.now_ms)))
+            .filter(|meta| !self.is_expired(meta)))
     }
 
     /// The live record of `key` if it has type `kind`; [`Error::WrongType`] if another type.
@@ -181,7 +197,7 @@ impl<'s> ReadTxn<'s> {
                 break;
             }
             let meta = Meta::decode(raw)?;
-            if meta.is_expired(self.now_ms) {
+            if self.is_expired(&meta) {
                 continue;
             }
             let Some(key) = Self::user_key_of(encoded, &meta) else {
@@ -290,7 +306,7 @@ impl<'s> WriteTxn<'s> {
         let encoded = EncodedKey::new(self.db, key);
         let found = match self.meta_any(&encoded, key)? {
             None => return Ok(None),
-            Some(meta) => (KeyInfo::of(&meta)?, meta.is_expired(self.now_ms)),
+            Some(meta) => (KeyInfo::of(&meta)?, self.is_expired(&meta)),
         };
         match found {
             (info, true) => {
@@ -415,7 +431,7 @@ impl<'s> WriteTxn<'s> {
         Header {
             kind,
             flags,
-            modified_s: (self.now_ms / 1000).min(u64::from(u32::MAX)) as u32,
+            modified_s: (self.now_ms() / 1000).min(u64::from(u32::MAX)) as u32,
             expire_at_ms,
             long_key: codec::is_long_key(key).then_some(key),
         }

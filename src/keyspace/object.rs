@@ -68,7 +68,7 @@ impl ReadTxn<'_> {
     /// # Errors
     /// Only storage errors.
     pub fn object_idletime(&self, key: impl AsRef<[u8]>) -> Result<Option<u64>> {
-        let now_s = self.now_ms / 1000;
+        let now_s = self.now_ms() / 1000;
         Ok(self
             .lookup(key.as_ref())?
             .map(|meta| now_s.saturating_sub(u64::from(meta.modified_s))))

@@ -158,7 +158,7 @@ impl ReadTxn<'_> {
             }
             last_hash = Some(hash);
             let meta = Meta::decode(raw)?;
-            if meta.is_expired(self.now_ms) {
+            if self.is_expired(&meta) {
                 continue;
             }
             let key = ReadTxn::user_key_of(encoded, &meta).ok_or(Error::Corrupt("key record"))?;

@@ -78,7 +78,7 @@ impl WriteTxn<'_> {
     ) -> Result<SetOutcome> {
         let (key, value) = (key.as_ref(), value.as_ref());
         let new_deadline = match options.ttl {
-            SetTtl::Expire(expiry) => Some(expiry.deadline_ms(self.now_ms, "set")?),
+            SetTtl::Expire(expiry) => Some(expiry.deadline_ms(self.now_ms(), "set")?),
             _ => None,
         };
         let found = self.find(key)?;
@@ -169,7 +169,7 @@ impl WriteTxn<'_> {
         value: &[u8],
         command: &'static str,
     ) -> Result<()> {
-        let deadline = expiry.deadline_ms(self.now_ms, command)?;
+        let deadline = expiry.deadline_ms(self.now_ms(), command)?;
         let found = self.find(key)?;
         let encoded = crate::storage::codec::EncodedKey::new(self.db, key);
         self.write_string(
@@ -259,8 +259,8 @@ impl WriteTxn<'_> {
                 }
             }
             GetExAction::Expire(expiry) => {
-                let when = expiry.deadline_ms(self.now_ms, "getex")?;
-                if when <= self.now_ms {
+                let when = expiry.deadline_ms(self.now_ms(), "getex")?;
+                if when <= self.now_ms() {
                     self.remove(&encoded, key, &info)?;
                 } else {
                     self.rewrite_expiry(&encoded, key, &info, when)?;
