@@ -1,14 +1,20 @@
 //! Change notification: which keys a commit touched, delivered to watchers (the per-key change
-//! counters WATCH is built on) and, later, to readers blocked on keys.
+//! counters WATCH is built on) and to readers blocked on keys (BLPOP, BZPOPMIN, ...).
+//!
+//! Blocked readers queue per key in arrival order. A commit that touches a key wakes the first
+//! queued reader only; that reader retries its operation and, if it takes something, its own
+//! commit touches the key again and wakes the next one. A reader keeps its place in the queue
+//! across retries, so waiters are served in the order they arrived.
 //!
 //! Counters live in memory and count commits made through this process's stores; writes by
 //! another process sharing the directory are not seen here.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::Instant;
 
-use parking_lot::Mutex;
+use parking_lot::{Condvar, Mutex};
 
 use crate::store::Core;
 
@@ -18,6 +24,22 @@ pub(crate) struct Notifier {
     /// How many watches are registered; commits skip the map while it is zero.
     interest: AtomicUsize,
     watched: Mutex<HashMap<(u8, Vec<u8>), Counter>>,
+    /// Blocked readers per key, oldest first.
+    blocked: Mutex<HashMap<(u8, Vec<u8>), VecDeque<Arc<Slot>>>>,
+}
+
+/// One blocked reader's wake-up flag.
+#[derive(Default)]
+pub(crate) struct Slot {
+    woken: Mutex<bool>,
+    signal: Condvar,
+}
+
+impl Slot {
+    fn wake(&self) {
+        *self.woken.lock() = true;
+        self.signal.notify_one();
+    }
 }
 
 struct Counter {
@@ -42,6 +64,7 @@ impl Notifier {
         if self.interest.load(Ordering::Acquire) == 0 {
             return;
         }
+        self.wake_blocked(touched, touched_dbs);
         let mut watched = self.watched.lock();
         if !touched_dbs.is_empty() {
             for ((db, _), counter) in watched.iter_mut() {
@@ -54,6 +77,52 @@ impl Notifier {
             if let Some(counter) = watched.get_mut(&(db, key.to_vec())) {
                 counter.version += 1;
             }
+        }
+    }
+
+    /// Wakes the oldest blocked reader of each touched key (of every key of a touched database).
+    fn wake_blocked(&self, touched: &[u8], touched_dbs: &[u8]) {
+        let blocked = self.blocked.lock();
+        if blocked.is_empty() {
+            return;
+        }
+        for ((db, _), queue) in blocked.iter() {
+            if touched_dbs.contains(db) {
+                if let Some(first) = queue.front() {
+                    first.wake();
+                }
+            }
+        }
+        for (db, key) in unpack_touched(touched) {
+            if let Some(first) = blocked.get(&(db, key.to_vec())).and_then(VecDeque::front) {
+                first.wake();
+            }
+        }
+    }
+
+    /// Queues a blocked reader on `keys` of database `db`. Register *before* the first attempt
+    /// so that a commit landing between the attempt and the wait still wakes it.
+    #[allow(dead_code)] // Used by the blocking list and sorted-set pops as they land.
+    pub(crate) fn block_on(self: &Arc<Self>, db: u8, keys: &[&[u8]]) -> Ticket {
+        let slot = Arc::new(Slot::default());
+        let mut blocked = self.blocked.lock();
+        self.interest.fetch_add(1, Ordering::AcqRel);
+        let mut ids = Vec::with_capacity(keys.len());
+        for key in keys {
+            let id = (db, key.to_vec());
+            if ids.contains(&id) {
+                continue;
+            }
+            blocked
+                .entry(id.clone())
+                .or_default()
+                .push_back(Arc::clone(&slot));
+            ids.push(id);
+        }
+        Ticket {
+            notifier: Arc::clone(self),
+            slot,
+            keys: ids,
         }
     }
 
@@ -85,6 +154,61 @@ impl Notifier {
             }
             self.interest.fetch_sub(1, Ordering::AcqRel);
         }
+    }
+}
+
+/// A blocked reader's place in the queues of the keys it waits on. Dropping it leaves them.
+#[allow(dead_code)] // Used by the blocking list and sorted-set pops as they land.
+pub(crate) struct Ticket {
+    notifier: Arc<Notifier>,
+    slot: Arc<Slot>,
+    keys: Vec<(u8, Vec<u8>)>,
+}
+
+#[allow(dead_code)] // Used by the blocking list and sorted-set pops as they land.
+impl Ticket {
+    /// Waits until a commit touches one of the keys (true) or `deadline` passes (false); `None`
+    /// waits forever. Returns at once if such a commit happened since the last wait.
+    pub(crate) fn wait(&self, deadline: Option<Instant>) -> bool {
+        let mut woken = self.slot.woken.lock();
+        while !*woken {
+            match deadline {
+                Some(deadline) => {
+                    if self
+                        .slot
+                        .signal
+                        .wait_until(&mut woken, deadline)
+                        .timed_out()
+                    {
+                        break;
+                    }
+                }
+                None => self.slot.signal.wait(&mut woken),
+            }
+        }
+        std::mem::replace(&mut *woken, false)
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        let mut blocked = self.notifier.blocked.lock();
+        // A wake this reader did not use passes to the next in line.
+        let pass_on = std::mem::replace(&mut *self.slot.woken.lock(), false);
+        for id in &self.keys {
+            if let Some(queue) = blocked.get_mut(id) {
+                queue.retain(|slot| !Arc::ptr_eq(slot, &self.slot));
+                if pass_on {
+                    if let Some(next) = queue.front() {
+                        next.wake();
+                    }
+                }
+                if queue.is_empty() {
+                    blocked.remove(id);
+                }
+            }
+        }
+        self.notifier.interest.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -138,7 +262,60 @@ impl Drop for Watch {
 
 #[cfg(test)]
 mod tests {
-    use super::unpack_touched;
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use super::{unpack_touched, Notifier};
+
+    fn touched(db: u8, key: &[u8]) -> Vec<u8> {
+        let mut buf = vec![db];
+        buf.extend_from_slice(&(key.len() as u32).to_be_bytes());
+        buf.extend_from_slice(key);
+        buf
+    }
+
+    #[test]
+    fn a_commit_wakes_the_oldest_blocked_reader_only() {
+        let notifier = Arc::new(Notifier::default());
+        let first = notifier.block_on(0, &[b"k"]);
+        let second = notifier.block_on(0, &[b"k", b"other"]);
+        notifier.committed(&touched(0, b"k"), &[]);
+        let soon = Some(Instant::now() + Duration::from_millis(20));
+        assert!(first.wait(soon));
+        assert!(!second.wait(soon));
+        // The first reader leaves; the next commit wakes the second.
+        drop(first);
+        notifier.committed(&touched(0, b"k"), &[]);
+        assert!(second.wait(soon));
+        // Another database's key of the same name wakes nobody.
+        notifier.committed(&touched(1, b"k"), &[]);
+        assert!(!second.wait(soon));
+        // A flushed database wakes its blocked readers.
+        notifier.committed(&[], &[0]);
+        assert!(second.wait(soon));
+    }
+
+    #[test]
+    fn an_unused_wake_passes_to_the_next_reader() {
+        let notifier = Arc::new(Notifier::default());
+        let first = notifier.block_on(0, &[b"k"]);
+        let second = notifier.block_on(0, &[b"k"]);
+        notifier.committed(&touched(0, b"k"), &[]);
+        drop(first); // woken, but gave up without taking anything
+        assert!(second.wait(Some(Instant::now() + Duration::from_millis(20))));
+    }
+
+    #[test]
+    fn a_wake_from_another_thread_ends_the_wait() {
+        let notifier = Arc::new(Notifier::default());
+        let ticket = notifier.block_on(0, &[b"k"]);
+        let pusher = {
+            let notifier = Arc::clone(&notifier);
+            std::thread::spawn(move || notifier.committed(&touched(0, b"k"), &[]))
+        };
+        assert!(ticket.wait(None));
+        pusher.join().unwrap();
+    }
 
     #[test]
     fn touched_buffer_round_trips() {

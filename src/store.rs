@@ -222,7 +222,7 @@ impl StoreOptions {
             storage,
             databases: self.databases,
             clock: Arc::clone(&self.clock),
-            notify: Notifier::default(),
+            notify: Arc::new(Notifier::default()),
             reclaim_wake,
         });
         let background = Background::start(&core, &self, reclaim_signal)?;
@@ -238,7 +238,7 @@ pub(crate) struct Core {
     pub(crate) storage: Storage,
     pub(crate) databases: u32,
     pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) notify: Notifier,
+    pub(crate) notify: Arc<Notifier>,
     reclaim_wake: Sender<()>,
 }
 

@@ -2,6 +2,9 @@
 //! user keys and typed values; everything in here speaks in bytes.
 
 pub(crate) mod codec;
+// Used by the collection types as they land.
+#[allow(dead_code)]
+pub(crate) mod element;
 pub(crate) mod hash;
 pub(crate) mod meta;
 
@@ -15,7 +18,6 @@ use crate::error::{Error, Result};
 pub(crate) const FORMAT_VERSION: u32 = 1;
 
 const FORMAT_KEY: &[u8] = b"format_version";
-#[allow(dead_code)] // Used by the collection types, which allocate key ids.
 const NEXT_KEY_ID: &[u8] = b"next_key_id";
 
 /// The environment and handles of its named databases.
@@ -121,7 +123,6 @@ impl Storage {
 
     /// Takes the next collection key id inside a write transaction. Ids are never reused, so
     /// elements of a deleted collection can never show under a new key of the same name.
-    #[allow(dead_code)] // Used by the collection types.
     pub(crate) fn allocate_key_id(&self, txn: &mut lmdb::RwTransaction<'_>) -> Result<u64> {
         let current = match txn.get(self.system, &NEXT_KEY_ID) {
             Ok(raw) => codec::read_u64(raw),

@@ -3,6 +3,9 @@
 //! [`Store`](crate::Store) methods that wrap each in a transaction of its own.
 
 pub(crate) mod bitmap;
+// Used by the collection types as they land.
+#[allow(dead_code)]
+pub(crate) mod collection;
 pub(crate) mod string;
 
 /// The type of the value a key holds, as Redis's TYPE names it.

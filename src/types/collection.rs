@@ -1,0 +1,273 @@
+//! What every collection type shares: its metadata header (key id, element count, type state),
+//! creating it on first write, deleting it when its last element goes, and reading, writing and
+//! walking its entries in the `elements` database.
+//!
+//! Invariant: a collection's record exists exactly while it has at least one element, and its
+//! `count` is the number of its primary elements (hash fields, set members, zset members, list
+//! items); secondary index entries (zset scores, field deadlines) are not counted.
+
+use lmdb::{Cursor, Transaction};
+use lmdb_sys::{MDB_LAST, MDB_NEXT, MDB_PREV, MDB_SET_RANGE};
+
+use crate::error::{Error, Result};
+use crate::storage::codec::EncodedKey;
+use crate::storage::element::{self, ElementKey, ElementKind};
+use crate::txn::{ReadTxn, WriteTxn};
+use crate::types::KeyType;
+
+/// A collection's header, owned so the record can be rewritten after its elements change.
+#[derive(Clone)]
+pub(crate) struct Collection {
+    pub(crate) encoded: EncodedKey,
+    pub(crate) kind: KeyType,
+    pub(crate) key_id: u64,
+    pub(crate) count: u64,
+    pub(crate) expire_at_ms: u64,
+    /// Type state stored after key id and count (list head and tail, ...).
+    pub(crate) state: Vec<u8>,
+    /// True until the record is first written.
+    pub(crate) is_new: bool,
+}
+
+/// A live collection's header borrowed from the snapshot.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CollectionView<'a> {
+    pub(crate) key_id: u64,
+    pub(crate) count: u64,
+    pub(crate) state: &'a [u8],
+}
+
+/// One entry met by a walk: its 8-byte order (hash, sequence or encoded score), the full
+/// element, and the payload.
+pub(crate) struct Entry<'a> {
+    pub(crate) order: [u8; 8],
+    pub(crate) element: &'a [u8],
+    pub(crate) payload: &'a [u8],
+}
+
+impl ReadTxn<'_> {
+    /// The live collection at `key` if it has type `kind`; [`Error::WrongType`] for another type.
+    pub(crate) fn collection(
+        &self,
+        key: &[u8],
+        kind: KeyType,
+    ) -> Result<Option<CollectionView<'_>>> {
+        let Some(meta) = self.lookup_typed(key, kind)? else {
+            return Ok(None);
+        };
+        let (key_id, count, state) = meta.collection()?;
+        Ok(Some(CollectionView {
+            key_id,
+            count,
+            state,
+        }))
+    }
+
+    /// The payload stored for `element` of a hashed kind, if present.
+    pub(crate) fn element(
+        &self,
+        key_id: u64,
+        kind: ElementKind,
+        element: &[u8],
+    ) -> Result<Option<&[u8]>> {
+        let key = ElementKey::hashed(key_id, kind, element);
+        self.element_at(&key, element)
+    }
+
+    /// The payload stored under an element key, verifying the full element of the long form.
+    pub(crate) fn element_at<'t>(
+        &'t self,
+        key: &ElementKey,
+        element: &[u8],
+    ) -> Result<Option<&'t [u8]>> {
+        let raw = match self.raw.get(self.core.storage.elements, &key.as_bytes()) {
+            Ok(raw) => raw,
+            Err(lmdb::Error::NotFound) => return Ok(None),
+            Err(e) => return Err(self.lmdb_err(e)),
+        };
+        let (stored, payload) = if element::is_long(key.as_bytes()) {
+            element::split_long_value(raw).ok_or(Error::Corrupt("element entry"))?
+        } else {
+            (element, raw)
+        };
+        if stored != element {
+            return Err(Error::Corrupt("long element hash collision"));
+        }
+        Ok(Some(payload))
+    }
+
+    /// Walks the entries of kind `kind` of collection `key_id`, forward from order `from`
+    /// (inclusive) or backward from just before order `before` (exclusive; `None` = from the
+    /// last), until `visit` returns false.
+    pub(crate) fn walk(
+        &self,
+        key_id: u64,
+        kind: ElementKind,
+        direction: Walk,
+        mut visit: impl FnMut(Entry<'_>) -> Result<bool>,
+    ) -> Result<()> {
+        let prefix = element::kind_prefix(key_id, kind);
+        let cursor = self
+            .raw
+            .open_ro_cursor(self.core.storage.elements)
+            .map_err(|e| self.lmdb_err(e))?;
+        let (mut item, step) = match direction {
+            Walk::Forward(from) => {
+                let start = element::seek(key_id, kind, from);
+                (cursor.get(Some(&start), None, MDB_SET_RANGE), MDB_NEXT)
+            }
+            Walk::Backward(before) => {
+                // Position on the first key past the range, then step back.
+                let end = match before {
+                    Some(order) => element::seek(key_id, kind, order).to_vec(),
+                    None => end_of_kind(key_id, kind),
+                };
+                let item = match cursor.get(Some(&end), None, MDB_SET_RANGE) {
+                    Ok(_) => cursor.get(None, None, MDB_PREV),
+                    Err(lmdb::Error::NotFound) => cursor.get(None, None, MDB_LAST),
+                    Err(e) => Err(e),
+                };
+                (item, MDB_PREV)
+            }
+        };
+        loop {
+            let (raw_key, value) = match item {
+                Ok((Some(k), v)) => (k, v),
+                Ok((None, _)) | Err(lmdb::Error::NotFound) => break,
+                Err(e) => return Err(self.lmdb_err(e)),
+            };
+            if !raw_key.starts_with(&prefix) {
+                break;
+            }
+            let order = element::order_of(raw_key).ok_or(Error::Corrupt("element key"))?;
+            let (element, payload) =
+                element::split_entry(raw_key, value).ok_or(Error::Corrupt("element entry"))?;
+            if !visit(Entry {
+                order,
+                element,
+                payload,
+            })? {
+                break;
+            }
+            item = cursor.get(None, None, step);
+        }
+        Ok(())
+    }
+}
+
+/// The direction and start of a [`ReadTxn::walk`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Walk {
+    /// Ascending from this order, inclusive.
+    Forward([u8; 8]),
+    /// Descending from just before this order (exclusive), or from the last entry.
+    Backward(Option<[u8; 8]>),
+}
+
+/// The first possible key after every entry of `kind` of collection `key_id`.
+fn end_of_kind(key_id: u64, kind: ElementKind) -> Vec<u8> {
+    let mut end = element::kind_prefix(key_id, kind).to_vec();
+    end[8] = end[8].wrapping_add(1);
+    if end[8] == 0 {
+        // Kind 255 has no successor byte; move to the next key id.
+        end = (key_id.wrapping_add(1)).to_be_bytes().to_vec();
+    }
+    end
+}
+
+impl WriteTxn<'_> {
+    /// The live collection at `key` of type `kind`, for modification.
+    pub(crate) fn open_collection(
+        &mut self,
+        key: &[u8],
+        kind: KeyType,
+    ) -> Result<Option<Collection>> {
+        let Some((encoded, info)) = self.find_typed(key, kind)? else {
+            return Ok(None);
+        };
+        let state = match self.meta_any(&encoded, key)? {
+            Some(meta) => meta.collection()?.2.to_vec(),
+            None => return Err(Error::Corrupt("collection vanished")),
+        };
+        Ok(Some(Collection {
+            encoded,
+            kind,
+            key_id: info.key_id,
+            count: info.count,
+            expire_at_ms: info.expire_at_ms,
+            state,
+            is_new: false,
+        }))
+    }
+
+    /// The collection at `key`, or a new empty one with `initial_state` and a fresh key id (not
+    /// stored until [`save_collection`](Self::save_collection) with a non-zero count).
+    pub(crate) fn open_or_create(
+        &mut self,
+        key: &[u8],
+        kind: KeyType,
+        initial_state: &[u8],
+    ) -> Result<Collection> {
+        if let Some(found) = self.open_collection(key, kind)? {
+            return Ok(found);
+        }
+        // `core` is borrowed for the transaction's whole lifetime, not from `self`.
+        let core = self.core;
+        let key_id = core.storage.allocate_key_id(self.rw()?)?;
+        Ok(Collection {
+            encoded: EncodedKey::new(self.db, key),
+            kind,
+            key_id,
+            count: 0,
+            expire_at_ms: 0,
+            state: initial_state.to_vec(),
+            is_new: true,
+        })
+    }
+
+    /// Writes a collection's header back: its record with the new count and state, or, when
+    /// the count is zero, deletes the key (an emptied collection disappears, as in Redis).
+    pub(crate) fn save_collection(&mut self, key: &[u8], collection: &Collection) -> Result<()> {
+        if collection.count == 0 {
+            if !collection.is_new {
+                let info = crate::txn::KeyInfo {
+                    kind: collection.kind,
+                    flags: 0,
+                    expire_at_ms: collection.expire_at_ms,
+                    key_id: collection.key_id,
+                    // Its elements are already gone: nothing to reclaim.
+                    count: 0,
+                };
+                self.remove(&collection.encoded, key, &info)?;
+            }
+            return Ok(());
+        }
+        let mut body = Vec::with_capacity(16 + collection.state.len());
+        body.extend_from_slice(&collection.key_id.to_be_bytes());
+        body.extend_from_slice(&collection.count.to_be_bytes());
+        body.extend_from_slice(&collection.state);
+        let header = self.header(key, collection.kind, 0, collection.expire_at_ms);
+        self.put_record(&collection.encoded, &header, &body)?;
+        self.touch(collection.encoded.db(), key);
+        Ok(())
+    }
+
+    /// Stores `payload` for `element` under `key` (an element key built for it).
+    pub(crate) fn put_element(
+        &mut self,
+        key: &ElementKey,
+        element: &[u8],
+        payload: &[u8],
+    ) -> Result<()> {
+        let mut value = Vec::new();
+        element::entry_value(element, payload, &mut value);
+        let elements = self.core.storage.elements;
+        self.put_raw(elements, key.as_bytes(), &value)
+    }
+
+    /// Deletes the entry under `key`; true if it existed.
+    pub(crate) fn del_element(&mut self, key: &ElementKey) -> Result<bool> {
+        let elements = self.core.storage.elements;
+        self.del_raw(elements, key.as_bytes())
+    }
+}
