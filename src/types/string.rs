@@ -317,15 +317,19 @@ impl WriteTxn<'_> {
     /// GETEX: returns the value at `key` and changes its deadline as `action` says.
     ///
     /// # Errors
-    /// [`Error::WrongType`] if the key holds another type; [`Error::InvalidExpireTime`].
+    /// [`Error::WrongType`] if the key holds another type; [`Error::InvalidExpireTime`] for an
+    /// invalid expiry when the key exists (a missing key gives `None` whatever the expiry, as in
+    /// Redis).
     pub fn getex(&mut self, key: impl AsRef<[u8]>, action: GetExAction) -> Result<Option<Bytes>> {
         let key = key.as_ref();
+        // As Redis: a missing key replies nil and a key of another type WRONGTYPE before the
+        // expiry argument is validated.
+        let Some((encoded, info)) = self.find_typed(key, KeyType::String)? else {
+            return Ok(None);
+        };
         let deadline = match action {
             GetExAction::Expire(expiry) => Some(expiry.deadline_ms(self.now_ms, "getex")?),
             _ => None,
-        };
-        let Some((encoded, info)) = self.find_typed(key, KeyType::String)? else {
-            return Ok(None);
         };
         let value = self.get(key)?;
         match (action, deadline) {
