@@ -504,7 +504,7 @@ impl Store {
     }
 
     /// Starts watching `keys` of this handle's database: the returned [`Watch`] reports whether
-    /// any was written since. The building block of Redis's WATCH.
+    /// any was written since, or reached its deadline. The building block of Redis's WATCH.
     ///
     /// ```
     /// # fn main() -> keyp::Result<()> {
@@ -520,6 +520,19 @@ impl Store {
         let mut watch = Watch::new(Arc::clone(&self.inner.core));
         for key in keys {
             watch.add(self.db, key.as_ref());
+        }
+        // Read after registering, so a write in between shows as a change. Should the read
+        // fail, only reaching a deadline goes unnoticed; writes are still seen.
+        let deadlines = self.read(|r| {
+            keys.iter()
+                .map(|key| match r.expire_time(key)? {
+                    crate::ExpireTime::AtMs(ms) => Ok(ms),
+                    _ => Ok(0),
+                })
+                .collect::<Result<Vec<u64>>>()
+        });
+        if let Ok(deadlines) = deadlines {
+            watch.set_deadlines(&deadlines);
         }
         watch
     }
