@@ -213,11 +213,20 @@ impl Drop for Ticket {
 }
 
 /// A set of watched keys: [`changed`](Watch::changed) tells whether any was written (by any
-/// transaction of any clone of the store, including expiry and FLUSHDB) since the watch began.
-/// This is what Redis's WATCH is built on. Dropping it stops watching.
+/// transaction of any clone of the store, including expiry and FLUSHDB) since the watch began,
+/// or reached its deadline. This is what Redis's WATCH is built on. Dropping it stops watching.
 pub struct Watch {
     core: Arc<Core>,
-    keys: Vec<(u8, Vec<u8>, u64)>,
+    keys: Vec<WatchedKey>,
+}
+
+struct WatchedKey {
+    db: u8,
+    key: Vec<u8>,
+    /// The key's change counter when the watch began.
+    version: u64,
+    /// The key's deadline when the watch began (0: none, or the key did not exist).
+    expire_at_ms: u64,
 }
 
 impl Watch {
@@ -231,14 +240,31 @@ impl Watch {
     /// Adds `key` of logical database `db` to the watched set.
     pub(crate) fn add(&mut self, db: u8, key: &[u8]) {
         let version = self.core.notify.register(db, key);
-        self.keys.push((db, key.to_vec(), version));
+        self.keys.push(WatchedKey {
+            db,
+            key: key.to_vec(),
+            version,
+            expire_at_ms: 0,
+        });
     }
 
-    /// True if any watched key was written since it was added.
+    /// Records the deadlines the watched keys had (in the order they were added), read after
+    /// they were registered: a later change of deadline is a write, which the counters see.
+    pub(crate) fn set_deadlines(&mut self, deadlines: &[u64]) {
+        for (watched, deadline) in self.keys.iter_mut().zip(deadlines) {
+            watched.expire_at_ms = *deadline;
+        }
+    }
+
+    /// True if any watched key was written since it was added, or has reached its deadline
+    /// since (as in Redis 7, where EXEC fails once a watched key expired, whether or not it was
+    /// deleted yet).
     pub fn changed(&self) -> bool {
-        self.keys
-            .iter()
-            .any(|(db, key, seen)| self.core.notify.version(*db, key) != Some(*seen))
+        let now_ms = self.core.now_ms();
+        self.keys.iter().any(|w| {
+            self.core.notify.version(w.db, &w.key) != Some(w.version)
+                || (w.expire_at_ms != 0 && now_ms > w.expire_at_ms)
+        })
     }
 
     /// The number of keys watched.
@@ -254,8 +280,8 @@ impl Watch {
 
 impl Drop for Watch {
     fn drop(&mut self) {
-        for (db, key, _) in &self.keys {
-            self.core.notify.unregister(*db, key);
+        for watched in &self.keys {
+            self.core.notify.unregister(watched.db, &watched.key);
         }
     }
 }

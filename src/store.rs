@@ -160,8 +160,15 @@ impl StoreOptions {
         }
     }
 
-    /// The most bytes the data may take. When it is used up, writes fail with
-    /// [`Error::StoreFull`] while reads keep working; deleting data makes room again.
+    /// The most bytes the data may take. When it is used up, writes that would grow the data fail
+    /// with [`Error::StoreFull`] while reads keep working, and deleting data (DEL, FLUSHDB,
+    /// expiry) makes room again: LMDB's map is opened somewhat larger than this (a quarter more,
+    /// at least 1 MiB) so that deletes, which need fresh pages too, find some.
+    ///
+    /// Space is counted in LMDB pages (4 KiB): deleting small values frees a page only once the
+    /// values sharing it are gone, so after deleting scattered small keys fewer new ones may fit.
+    /// A single transaction that deletes a large share of a full store at once (touching more
+    /// pages than the headroom holds) can still fail; delete in smaller batches then.
     pub fn map_size(mut self, bytes: usize) -> StoreOptions {
         self.map_size = bytes;
         self
@@ -277,11 +284,14 @@ impl Core {
             .begin_rw_txn()
             .map_err(|e| self.storage.lmdb_err(e))?;
         let mut txn = WriteTxn::new(self, raw, db);
+        let pages_before = self.storage.live_pages(&txn.raw)?;
         let out = f(&mut txn)?;
         let touched = std::mem::take(&mut txn.touched);
         let touched_dbs = std::mem::take(&mut txn.touched_dbs);
         let reclaim = txn.reclaim_queued;
         if let Some(raw) = txn.into_raw() {
+            // Dropping `raw` on this error aborts the transaction.
+            self.storage.check_growth(&raw, pages_before)?;
             lmdb::Transaction::commit(raw).map_err(|e| self.storage.lmdb_err(e))?;
         }
         self.notify.committed(&touched, &touched_dbs);
@@ -438,7 +448,7 @@ impl Store {
         self.core().databases
     }
 
-    /// The LMDB map size in force, in bytes.
+    /// The configured map size ([`StoreOptions::map_size`]), in bytes: the limit on the data.
     pub fn map_size(&self) -> usize {
         self.core().storage.map_size
     }
@@ -498,7 +508,7 @@ impl Store {
     }
 
     /// Starts watching `keys` of this handle's database: the returned [`Watch`] reports whether
-    /// any was written since. The building block of Redis's WATCH.
+    /// any was written since, or reached its deadline. The building block of Redis's WATCH.
     ///
     /// ```
     /// # fn main() -> keyp::Result<()> {
@@ -514,6 +524,19 @@ impl Store {
         let mut watch = Watch::new(Arc::clone(&self.inner.core));
         for key in keys {
             watch.add(self.db, key.as_ref());
+        }
+        // Read after registering, so a write in between shows as a change. Should the read
+        // fail, only reaching a deadline goes unnoticed; writes are still seen.
+        let deadlines = self.read(|r| {
+            keys.iter()
+                .map(|key| match r.expire_time(key)? {
+                    crate::ExpireTime::AtMs(ms) => Ok(ms),
+                    _ => Ok(0),
+                })
+                .collect::<Result<Vec<u64>>>()
+        });
+        if let Ok(deadlines) = deadlines {
+            watch.set_deadlines(&deadlines);
         }
         watch
     }

@@ -33,7 +33,18 @@ pub(crate) struct Storage {
     pub(crate) system: Database,
     /// `key_id:u64` → type and count of an unlinked collection whose elements remain.
     pub(crate) reclaim: Database,
+    /// The configured map size: the limit on live data that growing writes respect.
     pub(crate) map_size: usize,
+    /// `map_size` in pages.
+    limit_pages: u64,
+}
+
+/// Extra address space LMDB gets beyond the configured map size, for the writes that do not
+/// grow the data. LMDB copies pages on write even to delete, so a store filled to the last page
+/// could not delete anything; with this headroom DEL, FLUSHDB and the expirer always find room
+/// while growing writes stop at the configured size.
+fn headroom(map_size: usize) -> usize {
+    (map_size / 4).max(1 << 20)
 }
 
 /// How the environment is opened.
@@ -57,10 +68,12 @@ impl Storage {
             .set_flags(flags)
             .set_max_dbs(8)
             .set_max_readers(params.max_readers)
-            .set_map_size(params.map_size)
+            .set_map_size(params.map_size.saturating_add(headroom(params.map_size)))
             .open(path)
             .map_err(|e| Error::from_lmdb(e, params.map_size))?;
-        let map_size = env.info().map(|i| i.map_size()).unwrap_or(params.map_size);
+        let map_size = params.map_size;
+        let page_size = env.stat().map(|s| s.page_size()).unwrap_or(4096).max(1);
+        let limit_pages = (map_size / page_size as usize) as u64;
         let lmdb_err = |e| Error::from_lmdb(e, map_size);
         let create = |name| {
             env.create_db(Some(name), DatabaseFlags::empty())
@@ -79,6 +92,7 @@ impl Storage {
             system,
             reclaim,
             map_size,
+            limit_pages,
         };
         storage.check_format()?;
         Ok(storage)
@@ -137,6 +151,50 @@ impl Storage {
         )
         .map_err(|e| Error::from_lmdb(e, self.map_size))?;
         Ok(current)
+    }
+
+    /// The pages holding live data as `txn` sees it: the trees of every database (the free list
+    /// and the catalogue of named databases included) and the two meta pages.
+    pub(crate) fn live_pages(&self, txn: &impl Transaction) -> Result<u64> {
+        const FREE_DBI: lmdb_sys::MDB_dbi = 0;
+        const MAIN_DBI: lmdb_sys::MDB_dbi = 1;
+        let named = [
+            self.keys,
+            self.elements,
+            self.expiry,
+            self.system,
+            self.reclaim,
+        ];
+        let dbis = [FREE_DBI, MAIN_DBI]
+            .into_iter()
+            .chain(named.iter().map(|db| db.dbi()));
+        let mut pages = 2;
+        for dbi in dbis {
+            // SAFETY: `txn.txn()` is a live transaction of this environment (borrowed for the
+            // call), `dbi` is one of its database handles (0 and 1 always exist), and `stat` is
+            // a valid place for LMDB to write an `MDB_stat` to.
+            let stat = unsafe {
+                let mut stat = std::mem::zeroed::<lmdb_sys::MDB_stat>();
+                match lmdb_sys::mdb_stat(txn.txn(), dbi, &mut stat) {
+                    0 => stat,
+                    code => return Err(self.lmdb_err(lmdb::Error::from_err_code(code))),
+                }
+            };
+            pages += (stat.ms_branch_pages + stat.ms_leaf_pages + stat.ms_overflow_pages) as u64;
+        }
+        Ok(pages)
+    }
+
+    /// Refuses a write transaction that grew the live data (from `pages_before`) beyond the
+    /// configured map size; transactions that shrink or keep it may use the headroom.
+    pub(crate) fn check_growth(&self, txn: &impl Transaction, pages_before: u64) -> Result<()> {
+        let pages_after = self.live_pages(txn)?;
+        if pages_after > pages_before && pages_after > self.limit_pages {
+            return Err(Error::StoreFull {
+                map_size: self.map_size,
+            });
+        }
+        Ok(())
     }
 
     pub(crate) fn lmdb_err(&self, error: lmdb::Error) -> Error {
