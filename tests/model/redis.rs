@@ -233,8 +233,9 @@ impl Model {
                     (true, None) => return Ok(Reply::Int(-1)),
                     (true, Some(d)) => d as i64,
                 };
+                // Redis rounds EXPIRETIME to the nearest second, as it does TTL.
                 Reply::Int(if matches!(cmd, Cmd::ExpireTime(_)) {
-                    ms / 1000
+                    (ms + 500) / 1000
                 } else {
                     ms
                 })
