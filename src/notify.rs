@@ -18,6 +18,9 @@ use parking_lot::{Condvar, Mutex};
 
 use crate::store::Core;
 
+/// A key of one logical database.
+type DbKey = (u8, Vec<u8>);
+
 /// Per-key change counters of the keys someone watches.
 #[derive(Default)]
 pub(crate) struct Notifier {
@@ -25,7 +28,7 @@ pub(crate) struct Notifier {
     interest: AtomicUsize,
     watched: Mutex<HashMap<(u8, Vec<u8>), Counter>>,
     /// Blocked readers per key, oldest first.
-    blocked: Mutex<HashMap<(u8, Vec<u8>), VecDeque<Arc<Slot>>>>,
+    blocked: Mutex<HashMap<DbKey, VecDeque<Arc<Slot>>>>,
 }
 
 /// One blocked reader's wake-up flag.
