@@ -46,7 +46,10 @@ impl Slot {
 }
 
 struct Counter {
+    /// Writes to the key (and whole-database changes such as SWAPDB).
     version: u64,
+    /// Flushes of the key's database.
+    flushes: u64,
     watchers: usize,
 }
 
@@ -62,17 +65,22 @@ pub(crate) fn unpack_touched(mut buf: &[u8]) -> impl Iterator<Item = (u8, &[u8])
 }
 
 impl Notifier {
-    /// Called after a commit with the keys and whole databases it changed.
-    pub(crate) fn committed(&self, touched: &[u8], touched_dbs: &[u8]) {
+    /// Called after a commit with the keys it changed, the databases it changed as a whole
+    /// (SWAPDB: every watched key of theirs counts as changed) and the databases it emptied
+    /// (FLUSHDB, FLUSHALL: only watched keys that existed count, as in Redis).
+    pub(crate) fn committed(&self, touched: &[u8], touched_dbs: &[u8], flushed_dbs: &[u8]) {
         if self.interest.load(Ordering::Acquire) == 0 {
             return;
         }
         self.wake_blocked(touched, touched_dbs);
         let mut watched = self.watched.lock();
-        if !touched_dbs.is_empty() {
+        if !touched_dbs.is_empty() || !flushed_dbs.is_empty() {
             for ((db, _), counter) in watched.iter_mut() {
                 if touched_dbs.contains(db) {
                     counter.version += 1;
+                }
+                if flushed_dbs.contains(db) {
+                    counter.flushes += 1;
                 }
             }
         }
@@ -129,22 +137,24 @@ impl Notifier {
         }
     }
 
-    fn register(&self, db: u8, key: &[u8]) -> u64 {
+    /// Registers a watcher of `key`; its current (version, flushes).
+    fn register(&self, db: u8, key: &[u8]) -> (u64, u64) {
         let mut watched = self.watched.lock();
         self.interest.fetch_add(1, Ordering::AcqRel);
         let counter = watched.entry((db, key.to_vec())).or_insert(Counter {
             version: 0,
+            flushes: 0,
             watchers: 0,
         });
         counter.watchers += 1;
-        counter.version
+        (counter.version, counter.flushes)
     }
 
-    fn version(&self, db: u8, key: &[u8]) -> Option<u64> {
+    fn counters(&self, db: u8, key: &[u8]) -> Option<(u64, u64)> {
         self.watched
             .lock()
             .get(&(db, key.to_vec()))
-            .map(|c| c.version)
+            .map(|c| (c.version, c.flushes))
     }
 
     fn unregister(&self, db: u8, key: &[u8]) {
@@ -228,6 +238,11 @@ struct WatchedKey {
     key: Vec<u8>,
     /// The key's change counter when the watch began.
     version: u64,
+    /// Its database's flush counter when the watch began.
+    flushes: u64,
+    /// Whether the key existed when the watch began: a flush changes only keys that existed
+    /// (one created since was already counted as a write).
+    existed: bool,
     /// The key's deadline when the watch began (0: none, or the key did not exist).
     expire_at_ms: u64,
 }
@@ -242,19 +257,24 @@ impl Watch {
 
     /// Adds `key` of logical database `db` to the watched set.
     pub(crate) fn add(&mut self, db: u8, key: &[u8]) {
-        let version = self.core.notify.register(db, key);
+        let (version, flushes) = self.core.notify.register(db, key);
         self.keys.push(WatchedKey {
             db,
             key: key.to_vec(),
             version,
+            flushes,
+            // Until the state is read, assume it existed: a flush then counts as a change.
+            existed: true,
             expire_at_ms: 0,
         });
     }
 
-    /// Records the deadlines the watched keys had (in the order they were added), read after
-    /// they were registered: a later change of deadline is a write, which the counters see.
-    pub(crate) fn set_deadlines(&mut self, deadlines: &[u64]) {
-        for (watched, deadline) in self.keys.iter_mut().zip(deadlines) {
+    /// Records whether the watched keys existed and their deadlines (in the order they were
+    /// added), read after they were registered: a later change of either is a write, which the
+    /// counters see.
+    pub(crate) fn set_initial_state(&mut self, states: &[(bool, u64)]) {
+        for (watched, (existed, deadline)) in self.keys.iter_mut().zip(states) {
+            watched.existed = *existed;
             watched.expire_at_ms = *deadline;
         }
     }
@@ -265,8 +285,13 @@ impl Watch {
     pub fn changed(&self) -> bool {
         let now_ms = self.core.now_ms();
         self.keys.iter().any(|w| {
-            self.core.notify.version(w.db, &w.key) != Some(w.version)
-                || (w.expire_at_ms != 0 && now_ms > w.expire_at_ms)
+            let written_or_flushed = match self.core.notify.counters(w.db, &w.key) {
+                Some((version, flushes)) => {
+                    version != w.version || (w.existed && flushes != w.flushes)
+                }
+                None => true,
+            };
+            written_or_flushed || (w.expire_at_ms != 0 && now_ms > w.expire_at_ms)
         })
     }
 
@@ -308,19 +333,19 @@ mod tests {
         let notifier = Arc::new(Notifier::default());
         let first = notifier.block_on(0, &[b"k"]);
         let second = notifier.block_on(0, &[b"k", b"other"]);
-        notifier.committed(&touched(0, b"k"), &[]);
+        notifier.committed(&touched(0, b"k"), &[], &[]);
         let soon = Some(Instant::now() + Duration::from_millis(20));
         assert!(first.wait(soon));
         assert!(!second.wait(soon));
         // The first reader leaves; the next commit wakes the second.
         drop(first);
-        notifier.committed(&touched(0, b"k"), &[]);
+        notifier.committed(&touched(0, b"k"), &[], &[]);
         assert!(second.wait(soon));
         // Another database's key of the same name wakes nobody.
-        notifier.committed(&touched(1, b"k"), &[]);
+        notifier.committed(&touched(1, b"k"), &[], &[]);
         assert!(!second.wait(soon));
         // A flushed database wakes its blocked readers.
-        notifier.committed(&[], &[0]);
+        notifier.committed(&[], &[0], &[]);
         assert!(second.wait(soon));
     }
 
@@ -329,7 +354,7 @@ mod tests {
         let notifier = Arc::new(Notifier::default());
         let first = notifier.block_on(0, &[b"k"]);
         let second = notifier.block_on(0, &[b"k"]);
-        notifier.committed(&touched(0, b"k"), &[]);
+        notifier.committed(&touched(0, b"k"), &[], &[]);
         drop(first); // woken, but gave up without taking anything
         assert!(second.wait(Some(Instant::now() + Duration::from_millis(20))));
     }
@@ -340,7 +365,7 @@ mod tests {
         let ticket = notifier.block_on(0, &[b"k"]);
         let pusher = {
             let notifier = Arc::clone(&notifier);
-            std::thread::spawn(move || notifier.committed(&touched(0, b"k"), &[]))
+            std::thread::spawn(move || notifier.committed(&touched(0, b"k"), &[], &[]))
         };
         assert!(ticket.wait(None));
         pusher.join().unwrap();

@@ -288,13 +288,14 @@ impl Core {
         let out = f(&mut txn)?;
         let touched = std::mem::take(&mut txn.touched);
         let touched_dbs = std::mem::take(&mut txn.touched_dbs);
+        let flushed_dbs = std::mem::take(&mut txn.flushed_dbs);
         let reclaim = txn.reclaim_queued;
         if let Some(raw) = txn.into_raw() {
             // Dropping `raw` on this error aborts the transaction.
             self.storage.check_growth(&raw, pages_before)?;
             lmdb::Transaction::commit(raw).map_err(|e| self.storage.lmdb_err(e))?;
         }
-        self.notify.committed(&touched, &touched_dbs);
+        self.notify.committed(&touched, &touched_dbs, &flushed_dbs);
         if reclaim {
             // A full channel means the reclaimer is already due to run.
             let _ = self.reclaim_wake.try_send(());
@@ -527,16 +528,17 @@ impl Store {
         }
         // Read after registering, so a write in between shows as a change. Should the read
         // fail, only reaching a deadline goes unnoticed; writes are still seen.
-        let deadlines = self.read(|r| {
+        let states = self.read(|r| {
             keys.iter()
                 .map(|key| match r.expire_time(key)? {
-                    crate::ExpireTime::AtMs(ms) => Ok(ms),
-                    _ => Ok(0),
+                    crate::ExpireTime::AtMs(ms) => Ok((true, ms)),
+                    crate::ExpireTime::Persistent => Ok((true, 0)),
+                    crate::ExpireTime::Missing => Ok((false, 0)),
                 })
-                .collect::<Result<Vec<u64>>>()
+                .collect::<Result<Vec<(bool, u64)>>>()
         });
-        if let Ok(deadlines) = deadlines {
-            watch.set_deadlines(&deadlines);
+        if let Ok(states) = states {
+            watch.set_initial_state(&states);
         }
         watch
     }

@@ -223,8 +223,10 @@ pub struct WriteTxn<'s> {
     /// buffer. Always recorded: a watch registered while this transaction runs must still see
     /// its writes when it commits.
     pub(crate) touched: Vec<u8>,
-    /// Databases emptied or swapped as a whole (FLUSHDB, FLUSHALL, SWAPDB).
+    /// Databases changed as a whole (SWAPDB).
     pub(crate) touched_dbs: Vec<u8>,
+    /// Databases emptied (FLUSHDB, FLUSHALL).
+    pub(crate) flushed_dbs: Vec<u8>,
     pub(crate) reclaim_queued: bool,
 }
 
@@ -242,6 +244,7 @@ impl<'s> WriteTxn<'s> {
             read: ReadTxn::new(core, Raw::Rw(raw), db),
             touched: Vec::new(),
             touched_dbs: Vec::new(),
+            flushed_dbs: Vec::new(),
             reclaim_queued: false,
         }
     }
@@ -293,10 +296,17 @@ impl<'s> WriteTxn<'s> {
         self.touched.extend_from_slice(key);
     }
 
-    /// Records that a whole database changed.
+    /// Records that a whole database changed (SWAPDB).
     pub(crate) fn touch_db(&mut self, db: u8) {
         if !self.touched_dbs.contains(&db) {
             self.touched_dbs.push(db);
+        }
+    }
+
+    /// Records that a database was emptied (FLUSHDB, FLUSHALL).
+    pub(crate) fn flushed_db(&mut self, db: u8) {
+        if !self.flushed_dbs.contains(&db) {
+            self.flushed_dbs.push(db);
         }
     }
 

@@ -273,6 +273,19 @@ fn watch_sees_deletion_expiry_and_flush() -> keyp::Result<()> {
     store.flushall()?;
     assert!(watch.changed(), "FLUSHALL");
 
+    // As Redis 7.0 (touchAllWatchedKeysInDb): a flush changes only watched keys that existed.
+    store.set("other", "v")?;
+    let watch = store.watch(&["never-set"]);
+    store.flushdb()?;
+    assert!(
+        !watch.changed(),
+        "FLUSHDB of a database without the watched key"
+    );
+    let watch = store.watch(&["created"]);
+    store.set("created", "v")?;
+    store.flushdb()?;
+    assert!(watch.changed(), "created after WATCH, then flushed");
+
     Ok(())
 }
 

@@ -134,7 +134,7 @@ impl WriteTxn<'_> {
             self.del_raw(expiry, deadline.as_bytes())?;
         }
         while self.delete_prefix(keys, &[db], 100_000)? > 0 {}
-        self.touch_db(db);
+        self.flushed_db(db);
         Ok(())
     }
 
