@@ -226,6 +226,7 @@ impl StoreOptions {
         )?;
         let (reclaim_wake, reclaim_signal) = crossbeam_channel::bounded(1);
         let core = Arc::new(Core {
+            read_pool: ReadPool::default(),
             storage,
             databases: self.databases,
             clock: Arc::clone(&self.clock),
@@ -242,6 +243,9 @@ impl StoreOptions {
 
 /// State shared by every clone of a store and its background threads.
 pub(crate) struct Core {
+    // Declared (so dropped) before `storage`: pooled transactions must end before the
+    // environment closes.
+    read_pool: ReadPool,
     pub(crate) storage: Storage,
     pub(crate) databases: u32,
     pub(crate) clock: Arc<dyn Clock>,
@@ -264,13 +268,17 @@ impl Core {
     }
 
     pub(crate) fn read<R>(&self, db: u8, f: impl FnOnce(&ReadTxn<'_>) -> Result<R>) -> Result<R> {
-        let raw = self
-            .storage
-            .env
-            .begin_ro_txn()
-            .map_err(|e| self.storage.lmdb_err(e))?;
+        let raw = match self.read_pool.take() {
+            Some(inactive) => inactive.renew(),
+            None => self.storage.env.begin_ro_txn(),
+        }
+        .map_err(|e| self.storage.lmdb_err(e))?;
         let txn = ReadTxn::new(self, Raw::Ro(raw), db);
-        f(&txn)
+        let out = f(&txn);
+        if let Raw::Ro(raw) = txn.raw {
+            self.read_pool.give_back(raw.reset());
+        }
+        out
     }
 
     pub(crate) fn write<R>(
@@ -301,6 +309,41 @@ impl Core {
             let _ = self.reclaim_wake.try_send(());
         }
         Ok(out)
+    }
+}
+
+/// Read transactions kept for reuse: `mdb_txn_reset` + `mdb_txn_renew` keep the transaction's
+/// memory and its slot in LMDB's reader table, where beginning a new one allocates and takes
+/// the reader-table lock.
+#[derive(Default)]
+struct ReadPool {
+    idle: parking_lot::Mutex<Vec<PooledTxn>>,
+}
+
+/// An idle read transaction of the store's environment.
+struct PooledTxn(lmdb::InactiveTransaction<'static>);
+
+// SAFETY: the environment is opened with MDB_NOTLS, so LMDB lets a read transaction be used
+// from any thread, one thread at a time; the pool hands each out to one caller at a time.
+unsafe impl Send for PooledTxn {}
+
+/// More idle transactions than this are not worth their reader slots.
+const READ_POOL_MAX: usize = 64;
+
+impl ReadPool {
+    fn take(&self) -> Option<lmdb::InactiveTransaction<'static>> {
+        self.idle.lock().pop().map(|pooled| pooled.0)
+    }
+
+    fn give_back(&self, txn: lmdb::InactiveTransaction<'_>) {
+        // SAFETY: the transaction belongs to the environment of the `Core` that owns this pool,
+        // and `Core` drops the pool before its `Storage`, so no pooled transaction outlives the
+        // environment whatever lifetime its type claims.
+        let txn: lmdb::InactiveTransaction<'static> = unsafe { std::mem::transmute(txn) };
+        let mut idle = self.idle.lock();
+        if idle.len() < READ_POOL_MAX {
+            idle.push(PooledTxn(txn));
+        }
     }
 }
 
