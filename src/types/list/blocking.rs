@@ -11,9 +11,11 @@
 //! (WRONGTYPE). Later attempts pass over such keys, as Redis serves a blocked client only from a
 //! list; a BLMOVE whose destination has become another type still gets WRONGTYPE, as in Redis.
 //!
-//! One difference from Redis remains: when a single transaction fills several of the keys a
-//! caller waits on, Redis serves it from the key that was filled first, keyp from the first of
-//! its keys (in argument order) that holds a list.
+//! Two differences from Redis remain. A woken caller retries in a transaction of its own, so a
+//! non-blocking pop by another thread may take the item first (Redis serves blocked clients
+//! before the next command runs); the caller then keeps waiting, still first in line. And when
+//! one transaction fills several of the keys a caller waits on, Redis serves it from the key that
+//! was filled first, keyp from the first of its keys (in argument order) that holds a list.
 
 use std::time::{Duration, Instant};
 
