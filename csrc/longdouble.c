@@ -85,3 +85,21 @@ size_t keyp_format_double_g17(double value, char *out, size_t out_cap) {
     if (n < 0 || (size_t)n + 1 > out_cap) return 0;
     return (size_t)n;
 }
+
+/*
+ * A blocking command's timeout argument (seconds) as Redis 7.0 turns it into milliseconds: parsed
+ * as a long double, multiplied by 1000 in long double, rounded up (so 0.0001 is 1 ms, not "wait
+ * forever"), then converted to a 64-bit count. x86-64 converts a value outside that range to
+ * LLONG_MIN, which Redis then rejects as negative; that outcome is reproduced without relying on
+ * the undefined conversion. Returns 0 on success (*out_ms >= 0; 0 means wait forever), 1 if the
+ * argument is not a float, 2 if the timeout is negative.
+ */
+int keyp_timeout_ms(const char *arg, size_t len, long long *out_ms) {
+    long double seconds = 0, ms;
+    if (!parse_ld(arg, len, &seconds)) return 1;
+    ms = ceill(seconds * 1000.0L);
+    if (!(ms < 9223372036854775808.0L)) return 2;
+    if (ms < 0) return 2;
+    *out_ms = (long long)ms;
+    return 0;
+}

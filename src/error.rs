@@ -118,6 +118,30 @@ pub enum Error {
     /// `maxmemory-policy`, and keyp has none.
     #[error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")]
     LfuNotSelected,
+    /// LPOP/RPOP's COUNT is negative or not an integer.
+    #[error("ERR value is out of range, must be positive")]
+    NotPositive,
+    /// LPOS's RANK is 0.
+    #[error("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list")]
+    RankZero,
+    /// LPOS's COUNT is negative or not an integer.
+    #[error("ERR COUNT can't be negative")]
+    CountNegative,
+    /// LPOS's MAXLEN is negative or not an integer.
+    #[error("ERR MAXLEN can't be negative")]
+    MaxlenNegative,
+    /// The numkeys argument of LMPOP or BLMPOP is not an integer of at least 1.
+    #[error("ERR numkeys should be greater than 0")]
+    NumkeysNotPositive,
+    /// The COUNT of LMPOP or BLMPOP is not an integer of at least 1.
+    #[error("ERR count should be greater than 0")]
+    CountNotPositive,
+    /// A blocking command's timeout is not a number.
+    #[error("ERR timeout is not a float or out of range")]
+    TimeoutNotFloat,
+    /// A blocking command's timeout is negative (or too large to count in milliseconds).
+    #[error("ERR timeout is negative")]
+    TimeoutNegative,
 }
 
 impl Error {
