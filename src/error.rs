@@ -142,6 +142,13 @@ pub enum Error {
     /// A blocking command's timeout is negative (or too large to count in milliseconds).
     #[error("ERR timeout is negative")]
     TimeoutNegative,
+    /// The directory is already open in this process. LMDB forbids opening one environment twice
+    /// in a process (closing either would break the other's reader slots): clone the open
+    /// [`Store`](crate::Store) instead, or drop it before opening again.
+    #[error(
+        "ERR the data directory {0} is already open in this process: clone the open Store instead"
+    )]
+    AlreadyOpen(String),
 }
 
 impl Error {

@@ -216,6 +216,8 @@ impl StoreOptions {
         if !(1..=256).contains(&self.databases) {
             return Err(Error::Syntax);
         }
+        std::fs::create_dir_all(path.as_ref())?;
+        let open_guard = OpenGuard::claim(path.as_ref())?;
         let storage = Storage::open(
             path.as_ref(),
             &OpenParams {
@@ -232,6 +234,7 @@ impl StoreOptions {
             clock: Arc::clone(&self.clock),
             notify: Arc::new(Notifier::default()),
             reclaim_wake,
+            _open_guard: open_guard,
         });
         let background = Background::start(&core, &self, reclaim_signal)?;
         Ok(Store {
@@ -251,6 +254,32 @@ pub(crate) struct Core {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) notify: Arc<Notifier>,
     reclaim_wake: Sender<()>,
+    // Declared last, so released only after the environment has closed.
+    _open_guard: OpenGuard,
+}
+
+/// The directories open in this process.
+static OPEN_DIRS: parking_lot::Mutex<Vec<std::path::PathBuf>> = parking_lot::Mutex::new(Vec::new());
+
+/// This process's claim on a data directory, released on drop.
+struct OpenGuard(std::path::PathBuf);
+
+impl OpenGuard {
+    fn claim(path: &Path) -> Result<OpenGuard> {
+        let path = std::fs::canonicalize(path)?;
+        let mut open = OPEN_DIRS.lock();
+        if open.contains(&path) {
+            return Err(Error::AlreadyOpen(path.display().to_string()));
+        }
+        open.push(path.clone());
+        Ok(OpenGuard(path))
+    }
+}
+
+impl Drop for OpenGuard {
+    fn drop(&mut self) {
+        OPEN_DIRS.lock().retain(|p| p != &self.0);
+    }
 }
 
 impl Core {

@@ -191,3 +191,31 @@ fn format_v1_data_still_reads() -> keyp::Result<()> {
     assert_eq!(store.dbsize()?, 7);
     Ok(())
 }
+
+/// LMDB forbids one environment open twice in a process: the second open is refused with a
+/// clear error, and succeeds once the first store (every clone of it) is dropped.
+#[test]
+fn a_directory_opens_once_per_process() -> keyp::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let store = keyp::Store::open(dir.path())?;
+    store.set("k", "v")?;
+    let clone = store.clone();
+    match keyp::Store::open(dir.path()) {
+        Err(e @ keyp::Error::AlreadyOpen(_)) => {
+            assert!(
+                e.to_string().contains("already open in this process"),
+                "{e}"
+            );
+        }
+        other => panic!("expected AlreadyOpen, got {other:?}"),
+    }
+    drop(store);
+    assert!(matches!(
+        keyp::Store::open(dir.path()),
+        Err(keyp::Error::AlreadyOpen(_))
+    ));
+    drop(clone);
+    let reopened = keyp::Store::open(dir.path())?;
+    assert_eq!(reopened.get("k")?.as_deref(), Some(&b"v"[..]));
+    Ok(())
+}

@@ -419,6 +419,8 @@ fn apply(store: &mut Store, dir: &std::path::Path, model: &mut Model, op: Op) ->
             assert_eq!(waiter.join().expect("blocking pop panicked")?, expected);
         }
         Op::Reopen => {
+            // LMDB allows one open environment per directory and process: close first.
+            drop(std::mem::replace(store, open(&other_dir(dir))?));
             *store = open(dir)?;
         }
     }
@@ -437,6 +439,11 @@ fn apply(store: &mut Store, dir: &std::path::Path, model: &mut Model, op: Op) ->
 
 /// Opens the store without fsync: reopening after a clean drop loses nothing, and the test
 /// stays fast.
+/// Where a placeholder store lives while the real one is closed and reopened.
+fn other_dir(dir: &std::path::Path) -> std::path::PathBuf {
+    dir.join("parked")
+}
+
 fn open(dir: &std::path::Path) -> Result<Store> {
     StoreOptions::new().durability(Durability::Off).open(dir)
 }
