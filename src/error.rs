@@ -118,6 +118,40 @@ pub enum Error {
     /// `maxmemory-policy`, and keyp has none.
     #[error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")]
     LfuNotSelected,
+    /// An integer argument outside the range a command accepts, with the bounds Redis names
+    /// (HRANDFIELD's count: -(2^63 - 1) to 2^63 - 1).
+    #[error("ERR value is out of range, value must between {min} and {max}")]
+    OutOfRangeBetween {
+        /// The least value accepted.
+        min: i64,
+        /// The greatest value accepted.
+        max: i64,
+    },
+    /// HINCRBY on a field whose value is not an integer.
+    #[error("ERR hash value is not an integer")]
+    HashValueNotInteger,
+    /// HINCRBYFLOAT on a field whose value is not a float.
+    #[error("ERR hash value is not a float")]
+    HashValueNotFloat,
+    /// An increment argument that is itself NaN or an infinity (HINCRBYFLOAT).
+    #[error("ERR value is NaN or Infinity")]
+    ValueNanOrInfinity,
+    /// A count whose reply would be too large to count (HRANDFIELD with WITHVALUES and a
+    /// negative count below -(2^62 - 1)).
+    #[error("ERR value is out of range")]
+    OutOfRange,
+    /// The hash field expiry commands: the FIELDS keyword is not where the command expects it.
+    #[error("ERR Mandatory argument FIELDS is missing or not at the right position")]
+    FieldsArgumentMissing,
+    /// The hash field expiry commands: `numfields` is not an integer of at least 1.
+    #[error("ERR Parameter `numFields` should be greater than 0")]
+    NumFieldsNotPositive,
+    /// The hash field expiry commands: `numfields` differs from the number of fields given.
+    #[error("ERR The `numfields` parameter must match the number of arguments")]
+    NumFieldsMismatch,
+    /// A negative time given to the hash field expiry commands (HEXPIRE family).
+    #[error("ERR invalid expire time, must be >= 0")]
+    NegativeExpireTime,
 }
 
 impl Error {
