@@ -3,7 +3,9 @@
 
 use bytes::Bytes;
 
+use super::decode_field;
 use crate::error::{Error, Result};
+use crate::storage::element::ElementKind;
 use crate::store::store_ops;
 use crate::txn::{ReadTxn, WriteTxn};
 use crate::types::string::{long_double_add, parse_i64, LongDoubleFailure, LONG_DOUBLE_CHARS};
@@ -248,9 +250,9 @@ impl WriteTxn<'_> {
         let field = field.as_ref();
         let value = self.update_hash(key.as_ref(), true, |tx, hash| {
             let (current, old) =
-                match tx.element(hash.coll.key_id, super::ElementKind::HashField, field)? {
+                match tx.element(hash.coll.key_id, ElementKind::HashField, field)? {
                     Some(payload) => {
-                        let found = super::decode_field(payload)?;
+                        let found = decode_field(payload)?;
                         let current = parse_i64(found.value).ok_or(Error::HashValueNotInteger)?;
                         (current, Some(found.deadline_ms))
                     }
@@ -289,10 +291,10 @@ impl WriteTxn<'_> {
             Err(_) => return Err(Error::NotFloat),
         }
         let value = self.update_hash(key.as_ref(), true, |tx, hash| {
-            let found = tx.element(hash.coll.key_id, super::ElementKind::HashField, field)?;
+            let found = tx.element(hash.coll.key_id, ElementKind::HashField, field)?;
             let (current, old) = match found {
                 Some(payload) => {
-                    let found = super::decode_field(payload)?;
+                    let found = decode_field(payload)?;
                     (Some(found.value), Some(found.deadline_ms))
                 }
                 None => (None, None),

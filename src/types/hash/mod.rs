@@ -53,14 +53,17 @@
 //! never counts an expired field, and HDEL of an expired field returns 0 (it is already gone).
 
 mod expire;
+mod expirer;
 mod fields;
 mod random;
+#[cfg(test)]
+mod tests;
 
-pub(crate) use expire::{expire_fields_batch, forget_marker, relocated};
 pub use expire::{
     parse_fields_argument, parse_hexpire_arguments, FieldExpireOutcome, FieldExpireTime,
     FieldPersistOutcome, FieldTtl,
 };
+pub(crate) use expirer::{expire_fields_batch, forget_marker, relocated};
 pub use random::parse_hrandfield_count;
 
 use crate::error::{Error, Result};
@@ -479,7 +482,7 @@ impl WriteTxn<'_> {
         } else {
             self.deadline_bounds(hash.coll.key_id)?
         };
-        expire::register(self, &mut hash, earliest)?;
+        expirer::register(self, &mut hash, earliest)?;
         hash.state.vanish_at_ms = if hash.state.volatile >= hash.coll.count {
             latest
         } else {
@@ -487,37 +490,5 @@ impl WriteTxn<'_> {
         };
         hash.coll.state = hash.state.encode().to_vec();
         self.save_collection(key, &hash.coll)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn state_round_trips_and_rejects_bad_lengths() {
-        let state = HashState {
-            flags: HASHTABLE | LISTPACK_EX,
-            volatile: 3,
-            marker_at_ms: 1_700_000_000_123,
-            vanish_at_ms: u64::MAX,
-        };
-        assert_eq!(HashState::decode(&state.encode()).unwrap(), state);
-        assert!(HashState::decode(&state.encode()[..24]).is_err());
-        assert!(HashState::decode(&[]).is_err());
-    }
-
-    #[test]
-    fn field_payloads_round_trip_and_reject_garbage() {
-        let plain = encode_field(0, b"v");
-        assert_eq!(plain, b"\x00v");
-        let field = decode_field(&plain).unwrap();
-        assert_eq!((field.deadline_ms, field.value), (0, &b"v"[..]));
-        let volatile = encode_field(42, b"");
-        let field = decode_field(&volatile).unwrap();
-        assert_eq!((field.deadline_ms, field.value), (42, &b""[..]));
-        for bad in [&b""[..], b"\x01\x00\x00", b"\x07v"] {
-            assert!(decode_field(bad).is_err());
-        }
     }
 }
