@@ -149,6 +149,40 @@ pub enum Error {
         "ERR the data directory {0} is already open in this process: clone the open Store instead"
     )]
     AlreadyOpen(String),
+    /// An integer argument outside the range a command accepts, with the bounds Redis names
+    /// (HRANDFIELD's count: -(2^63 - 1) to 2^63 - 1).
+    #[error("ERR value is out of range, value must between {min} and {max}")]
+    OutOfRangeBetween {
+        /// The least value accepted.
+        min: i64,
+        /// The greatest value accepted.
+        max: i64,
+    },
+    /// HINCRBY on a field whose value is not an integer.
+    #[error("ERR hash value is not an integer")]
+    HashValueNotInteger,
+    /// HINCRBYFLOAT on a field whose value is not a float.
+    #[error("ERR hash value is not a float")]
+    HashValueNotFloat,
+    /// An increment argument that is itself NaN or an infinity (HINCRBYFLOAT).
+    #[error("ERR value is NaN or Infinity")]
+    ValueNanOrInfinity,
+    /// A count whose reply would be too large to count (HRANDFIELD with WITHVALUES and a
+    /// negative count below -(2^62 - 1)).
+    #[error("ERR value is out of range")]
+    OutOfRange,
+    /// The hash field expiry commands: the FIELDS keyword is not where the command expects it.
+    #[error("ERR Mandatory argument FIELDS is missing or not at the right position")]
+    FieldsArgumentMissing,
+    /// The hash field expiry commands: `numfields` is not an integer of at least 1.
+    #[error("ERR Parameter `numFields` should be greater than 0")]
+    NumFieldsNotPositive,
+    /// The hash field expiry commands: `numfields` differs from the number of fields given.
+    #[error("ERR The `numfields` parameter must match the number of arguments")]
+    NumFieldsMismatch,
+    /// A negative time given to the hash field expiry commands (HEXPIRE family).
+    #[error("ERR invalid expire time, must be >= 0")]
+    NegativeExpireTime,
 }
 
 impl Error {

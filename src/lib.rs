@@ -50,6 +50,10 @@ pub use types::bitmap::bitfield::{BitfieldOffset, BitfieldOp, BitfieldOverflow, 
 pub use types::bitmap::{
     parse_bit_offset, parse_bit_value, parse_bitpos_bit, BitOp, BitPosRange, BitRange, BitUnit,
 };
+pub use types::hash::{
+    parse_fields_argument, parse_hexpire_arguments, parse_hrandfield_count, FieldExpireOutcome,
+    FieldExpireTime, FieldPersistOutcome, FieldTtl,
+};
 pub use types::list::{
     parse_pop_count, parse_timeout, InsertPosition, ListEnd, LmpopArgs, LposOptions,
 };

@@ -276,9 +276,18 @@ store_ops! {
     write fn persist(key: impl AsRef<[u8]>) -> bool;
 }
 
-/// One expirer pass: deletes up to `limit` keys whose deadline has passed; the number of index
-/// entries handled. Checks with a read snapshot first so an idle store takes no write lock.
+/// One expirer pass: deletes up to `limit` keys whose deadline has passed, then purges about
+/// `limit` expired hash fields; the larger amount of work done, so the caller runs another pass
+/// when it reaches `limit`.
 pub(crate) fn expire_batch(core: &Core, limit: usize) -> Result<usize> {
+    let keys = expire_keys_batch(core, limit)?;
+    let fields = crate::types::hash::expire_fields_batch(core, limit)?;
+    Ok(keys.max(fields))
+}
+
+/// Deletes up to `limit` keys whose deadline has passed; the number of index entries handled.
+/// Checks with a read snapshot first so an idle store takes no write lock.
+fn expire_keys_batch(core: &Core, limit: usize) -> Result<usize> {
     let now = core.now_ms();
     let due = core.read(0, |r| {
         let mut cursor = r

@@ -112,9 +112,12 @@ impl<'s> ReadTxn<'s> {
         }
     }
 
-    /// True when `meta`'s deadline has passed; reads the clock only for keys that have one.
+    /// True when `meta`'s deadline has passed, or when it is a hash whose fields have all
+    /// passed theirs; reads the clock only for keys that have a deadline.
     pub(crate) fn is_expired(&self, meta: &Meta<'_>) -> bool {
-        meta.expire_at_ms != 0 && meta.is_expired(self.now_ms())
+        (meta.expire_at_ms != 0 && meta.is_expired(self.now_ms()))
+            || (meta.kind == KeyType::Hash
+                && crate::types::hash::all_fields_expired(meta, || self.now_ms()))
     }
 
     pub(crate) fn lmdb_err(&self, error: lmdb::Error) -> Error {
@@ -346,6 +349,9 @@ impl<'s> WriteTxn<'s> {
         key: &[u8],
         info: &KeyInfo,
     ) -> Result<()> {
+        if info.kind == KeyType::Hash {
+            crate::types::hash::forget_marker(self, encoded, key)?;
+        }
         let keys = self.core.storage.keys;
         self.del_raw(keys, encoded.as_bytes())?;
         self.forget_elements(info)?;

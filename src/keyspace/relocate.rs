@@ -206,6 +206,10 @@ impl WriteTxn<'_> {
         let header = self.header(key, info.kind, info.flags, info.expire_at_ms);
         self.put_record(encoded, &header, body)?;
         self.reindex_expiry(encoded, 0, info.expire_at_ms)?;
+        if info.kind == KeyType::Hash {
+            // The index of hashes with field deadlines names the record's place.
+            crate::types::hash::relocated(self, encoded, body)?;
+        }
         self.touch(encoded.db(), key);
         Ok(())
     }
@@ -308,6 +312,10 @@ impl WriteTxn<'_> {
             match record {
                 Some((raw, deadline)) => {
                     self.put_raw(keys, to.as_bytes(), raw)?;
+                    let meta = Meta::decode(raw)?;
+                    if meta.kind == KeyType::Hash {
+                        crate::types::hash::relocated(self, to, meta.body)?;
+                    }
                     if *deadline != 0 {
                         self.put_raw(expiry, ExpiryKey::new(*deadline, to).as_bytes(), &[])?;
                     }

@@ -7,6 +7,7 @@ pub(crate) mod bitmap;
 #[allow(dead_code)]
 pub(crate) mod collection;
 pub(crate) mod list;
+pub(crate) mod hash;
 pub(crate) mod string;
 
 /// The type of the value a key holds, as Redis's TYPE names it.

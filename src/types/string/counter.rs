@@ -31,11 +31,27 @@ extern "C" {
 
 /// Room for any long double printed with 17 decimals (the largest has 4933 integer digits);
 /// Redis formats into a buffer of the same size.
-const LONG_DOUBLE_CHARS: usize = 5 * 1024;
+pub(crate) const LONG_DOUBLE_CHARS: usize = 5 * 1024;
 
-/// Redis's INCRBYFLOAT arithmetic: `current` (`None` for a missing key) plus `increment`, written
-/// into `out` as Redis formats it; the length written.
-fn add_long_double(current: Option<&[u8]>, increment: &[u8], out: &mut [u8]) -> Result<usize> {
+/// Why a long double addition failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LongDoubleFailure {
+    /// The current value is not a float.
+    Current,
+    /// The increment is not a float.
+    Increment,
+    /// The sum is NaN or infinite.
+    NanOrInfinity,
+}
+
+/// Redis's INCRBYFLOAT / HINCRBYFLOAT arithmetic: `current` (`None` for a missing value, read
+/// as 0) plus `increment`, both parsed as Redis parses floats, written into `out` as Redis
+/// formats it; the length written.
+pub(crate) fn long_double_add(
+    current: Option<&[u8]>,
+    increment: &[u8],
+    out: &mut [u8],
+) -> Result<usize, LongDoubleFailure> {
     let (current_ptr, current_len) = match current {
         Some(bytes) => (bytes.as_ptr().cast::<c_char>(), bytes.len()),
         None => (std::ptr::null(), 0),
@@ -59,12 +75,21 @@ fn add_long_double(current: Option<&[u8]>, increment: &[u8], out: &mut [u8]) -> 
     };
     match status {
         0 if out_len <= out.len() => Ok(out_len),
-        3 => Err(Error::NanOrInfinity),
-        // 1 and 2: an operand is not a float. 4 (no room) cannot happen with
-        // LONG_DOUBLE_CHARS; Redis has no reply for it either, so it is reported as the
-        // operand's fault rather than invented.
-        _ => Err(Error::NotFloat),
+        1 => Err(LongDoubleFailure::Current),
+        3 => Err(LongDoubleFailure::NanOrInfinity),
+        // 2: the increment is not a float. 4 (no room) cannot happen with LONG_DOUBLE_CHARS;
+        // Redis has no reply for it either, so it is reported as the operand's fault rather
+        // than invented.
+        _ => Err(LongDoubleFailure::Increment),
     }
+}
+
+/// [`long_double_add`] with INCRBYFLOAT's errors.
+fn add_long_double(current: Option<&[u8]>, increment: &[u8], out: &mut [u8]) -> Result<usize> {
+    long_double_add(current, increment, out).map_err(|failure| match failure {
+        LongDoubleFailure::NanOrInfinity => Error::NanOrInfinity,
+        LongDoubleFailure::Current | LongDoubleFailure::Increment => Error::NotFloat,
+    })
 }
 
 impl WriteTxn<'_> {

@@ -21,6 +21,7 @@ use crate::ttl::deadline_ms;
 use crate::txn::{KeyInfo, WriteTxn};
 use crate::types::KeyType;
 
+pub(crate) use counter::{long_double_add, LongDoubleFailure, LONG_DOUBLE_CHARS};
 pub use lcs::{LcsIdx, LcsMatch};
 
 /// Redis's limit on a string's length: 512 MB.
