@@ -43,9 +43,16 @@ struct Raw {
 
 impl Raw {
     fn open(path: &Path, durable: bool) -> Raw {
+        Raw::open_with(path, durable, false)
+    }
+
+    fn open_with(path: &Path, durable: bool, write_map: bool) -> Raw {
         let mut flags = EnvironmentFlags::NO_TLS | EnvironmentFlags::NO_READAHEAD;
         if !durable {
             flags |= EnvironmentFlags::NO_SYNC;
+        }
+        if write_map {
+            flags |= EnvironmentFlags::WRITE_MAP;
         }
         let env = Environment::new()
             .set_flags(flags)
@@ -230,6 +237,49 @@ fn writes(c: &mut Criterion) {
     group.finish();
 }
 
+/// Batched SETs with `StoreOptions::write_map` on, beside raw LMDB with `MDB_WRITEMAP` too.
+fn write_map_writes(c: &mut Criterion) {
+    let value = vec![b'v'; 64];
+    let raw_dir = tempfile::tempdir().unwrap();
+    let store_dir = tempfile::tempdir().unwrap();
+    let raw = Raw::open_with(raw_dir.path(), false, true);
+    raw.fill(&value);
+    let store = StoreOptions::new()
+        .map_size(MAP_SIZE)
+        .durability(Durability::Off)
+        .write_map(true)
+        .open(store_dir.path())
+        .unwrap();
+    fill_store(&store, &value);
+    let mut group = c.benchmark_group("set_1000_per_txn_write_map");
+    group.sample_size(20);
+    let mut pick = Picker(6);
+    group.bench_function("raw_lmdb", |b| {
+        b.iter(|| {
+            let mut txn = raw.env.begin_rw_txn().unwrap();
+            for _ in 0..1000 {
+                txn.put(raw.db, &key(pick.next()), &value, WriteFlags::empty())
+                    .unwrap();
+            }
+            txn.commit().unwrap();
+        })
+    });
+    let mut pick = Picker(6);
+    group.bench_function("keyp", |b| {
+        b.iter(|| {
+            store
+                .transaction(|tx| {
+                    for _ in 0..1000 {
+                        tx.set(key(pick.next()), &value)?;
+                    }
+                    Ok(())
+                })
+                .unwrap()
+        })
+    });
+    group.finish();
+}
+
 fn durable_writes(c: &mut Criterion) {
     let value = vec![b'v'; 64];
     let mut group = c.benchmark_group("set_1_per_txn_durable");
@@ -271,6 +321,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = reads, writes, durable_writes
+    targets = reads, writes, write_map_writes, durable_writes
 }
 criterion_main!(benches);

@@ -126,6 +126,7 @@ pub struct StoreOptions {
     clock: Arc<dyn Clock>,
     max_readers: u32,
     expire_interval: Duration,
+    write_map: bool,
 }
 
 impl Default for StoreOptions {
@@ -142,6 +143,7 @@ impl std::fmt::Debug for StoreOptions {
             .field("durability", &self.durability)
             .field("max_readers", &self.max_readers)
             .field("expire_interval", &self.expire_interval)
+            .field("write_map", &self.write_map)
             .finish_non_exhaustive()
     }
 }
@@ -157,6 +159,7 @@ impl StoreOptions {
             clock: Arc::new(SystemClock),
             max_readers: 1024,
             expire_interval: Duration::from_millis(100),
+            write_map: false,
         }
     }
 
@@ -206,6 +209,17 @@ impl StoreOptions {
         self
     }
 
+    /// Writes go straight into LMDB's memory map (`MDB_WRITEMAP`) instead of through `pwrite`:
+    /// several times faster for write-heavy loads (see the README's benchmarks). Off by
+    /// default because LMDB then sizes `data.mdb` to the whole map: a sparse file whose
+    /// apparent size is [`map_size`](Self::map_size) plus headroom (1.25 TiB by default), which
+    /// backup tools that do not preserve holes would copy in full. Pair it with a map size that
+    /// fits the disk. Every process opening the directory should use the same setting.
+    pub fn write_map(mut self, on: bool) -> StoreOptions {
+        self.write_map = on;
+        self
+    }
+
     /// Opens (creating if needed) the store in directory `path`.
     ///
     /// # Errors
@@ -224,6 +238,7 @@ impl StoreOptions {
                 map_size: self.map_size,
                 sync_at_commit: self.durability == Durability::Immediate,
                 max_readers: self.max_readers,
+                write_map: self.write_map,
             },
         )?;
         let (reclaim_wake, reclaim_signal) = crossbeam_channel::bounded(1);

@@ -52,6 +52,7 @@ pub(crate) struct OpenParams {
     pub(crate) map_size: usize,
     pub(crate) sync_at_commit: bool,
     pub(crate) max_readers: u32,
+    pub(crate) write_map: bool,
 }
 
 impl Storage {
@@ -63,6 +64,9 @@ impl Storage {
         let mut flags = EnvironmentFlags::NO_TLS | EnvironmentFlags::NO_READAHEAD;
         if !params.sync_at_commit {
             flags |= EnvironmentFlags::NO_SYNC;
+        }
+        if params.write_map {
+            flags |= EnvironmentFlags::WRITE_MAP;
         }
         let env = Environment::new()
             .set_flags(flags)

@@ -6,8 +6,8 @@ pub(crate) mod bitmap;
 // Used by the collection types as they land.
 #[allow(dead_code)]
 pub(crate) mod collection;
-pub(crate) mod list;
 pub(crate) mod hash;
+pub(crate) mod list;
 pub(crate) mod string;
 
 /// The type of the value a key holds, as Redis's TYPE names it.
