@@ -25,8 +25,11 @@ pub(crate) struct Notifier {
     interest: AtomicUsize,
     watched: Mutex<HashMap<(u8, Vec<u8>), Counter>>,
     /// Blocked readers per key, oldest first.
-    blocked: Mutex<HashMap<(u8, Vec<u8>), VecDeque<Arc<Slot>>>>,
+    blocked: Mutex<BlockedQueues>,
 }
+
+/// The readers blocked on each (database, key), oldest first.
+type BlockedQueues = HashMap<(u8, Vec<u8>), VecDeque<Arc<Slot>>>;
 
 /// One blocked reader's wake-up flag.
 #[derive(Default)]
@@ -102,7 +105,6 @@ impl Notifier {
 
     /// Queues a blocked reader on `keys` of database `db`. Register *before* the first attempt
     /// so that a commit landing between the attempt and the wait still wakes it.
-    #[allow(dead_code)] // Used by the blocking list and sorted-set pops as they land.
     pub(crate) fn block_on(self: &Arc<Self>, db: u8, keys: &[&[u8]]) -> Ticket {
         let slot = Arc::new(Slot::default());
         let mut blocked = self.blocked.lock();
@@ -124,6 +126,15 @@ impl Notifier {
             slot,
             keys: ids,
         }
+    }
+
+    /// How many readers are blocked on `key` of database `db` (tests wait on it).
+    #[cfg(test)]
+    pub(crate) fn blocked_on(&self, db: u8, key: &[u8]) -> usize {
+        self.blocked
+            .lock()
+            .get(&(db, key.to_vec()))
+            .map_or(0, VecDeque::len)
     }
 
     fn register(&self, db: u8, key: &[u8]) -> u64 {
@@ -158,14 +169,12 @@ impl Notifier {
 }
 
 /// A blocked reader's place in the queues of the keys it waits on. Dropping it leaves them.
-#[allow(dead_code)] // Used by the blocking list and sorted-set pops as they land.
 pub(crate) struct Ticket {
     notifier: Arc<Notifier>,
     slot: Arc<Slot>,
     keys: Vec<(u8, Vec<u8>)>,
 }
 
-#[allow(dead_code)] // Used by the blocking list and sorted-set pops as they land.
 impl Ticket {
     /// Waits until a commit touches one of the keys (true) or `deadline` passes (false); `None`
     /// waits forever. Returns at once if such a commit happened since the last wait.

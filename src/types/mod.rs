@@ -7,6 +7,7 @@ pub(crate) mod bitmap;
 #[allow(dead_code)]
 pub(crate) mod collection;
 pub(crate) mod string;
+pub(crate) mod zset;
 
 /// The type of the value a key holds, as Redis's TYPE names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
