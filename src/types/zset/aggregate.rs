@@ -458,7 +458,7 @@ impl WriteTxn<'_> {
         combine: &ZCombine,
     ) -> Result<u64> {
         let members = self.union(keys, combine, "zunionstore")?;
-        self.zset_replace(dst.as_ref(), &members)
+        self.zset_replace(dst.as_ref(), &members, false)
     }
 
     /// ZINTERSTORE: stores [`zinter`](ReadTxn::zinter)'s result as `dst`; the number stored.
@@ -472,7 +472,7 @@ impl WriteTxn<'_> {
         combine: &ZCombine,
     ) -> Result<u64> {
         let members = self.inter(keys, combine, "zinterstore")?;
-        self.zset_replace(dst.as_ref(), &members)
+        self.zset_replace(dst.as_ref(), &members, false)
     }
 
     /// ZDIFFSTORE: stores [`zdiff`](ReadTxn::zdiff)'s result as `dst`; the number stored.
@@ -481,7 +481,7 @@ impl WriteTxn<'_> {
     /// As [`zdiff`](ReadTxn::zdiff).
     pub fn zdiffstore(&mut self, dst: impl AsRef<[u8]>, keys: &[impl AsRef<[u8]>]) -> Result<u64> {
         let members = self.diff(keys, "zdiffstore")?;
-        self.zset_replace(dst.as_ref(), &members)
+        self.zset_replace(dst.as_ref(), &members, false)
     }
 }
 

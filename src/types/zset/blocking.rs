@@ -37,7 +37,8 @@ impl Store {
     ///
     /// # Errors
     /// [`Error::WrongType`] if, on the first attempt, a key holding another type comes before
-    /// any non-empty sorted set (later attempts pass such keys over, as Redis does).
+    /// any non-empty sorted set (later attempts pass such keys over, as Redis does);
+    /// [`Error::Syntax`] for no keys.
     pub fn bzpopmin(
         &self,
         keys: &[impl AsRef<[u8]>],
@@ -88,6 +89,10 @@ impl Store {
         end: ScoreEnd,
         timeout: Duration,
     ) -> Result<Option<(Bytes, Bytes, f64)>> {
+        if keys.is_empty() {
+            // Redis's arity check refuses this; here it would wait on nothing.
+            return Err(Error::Syntax);
+        }
         let popped = self.block_on_zsets(keys, timeout, |tx, strict| {
             tx.pop_first(keys, end, 1, strict)
         })?;

@@ -24,6 +24,8 @@ mod index;
 mod pop;
 mod range;
 mod score;
+#[cfg(test)]
+mod tests;
 mod walk;
 
 use bytes::Bytes;
@@ -158,14 +160,23 @@ impl WriteTxn<'_> {
 
     /// Replaces whatever `dst` holds with a sorted set of `members` (distinct), or deletes it
     /// when there are none; the number stored. The STORE commands' destination, encoded as
-    /// Redis encodes a fresh result.
-    fn zset_replace(&mut self, dst: &[u8], members: &[(Bytes, f64)]) -> Result<u64> {
+    /// Redis encodes it: with `filled_in_order`, as ZRANGESTORE builds it (a listpack that
+    /// takes the members in order and becomes a skiplist when it outgrows the limits, so a -0
+    /// added before that is stored as 0); otherwise as the other STORE commands do (the
+    /// finished result, encoded by its size).
+    fn zset_replace(
+        &mut self,
+        dst: &[u8],
+        members: &[(Bytes, f64)],
+        filled_in_order: bool,
+    ) -> Result<u64> {
         self.delete_key(dst)?;
         if members.is_empty() {
             return Ok(0);
         }
-        let listpack = members.len() as u64 <= LISTPACK_MAX_ENTRIES
-            && members.iter().all(|(m, _)| m.len() <= LISTPACK_MAX_VALUE);
+        let listpack = filled_in_order
+            || (members.len() as u64 <= LISTPACK_MAX_ENTRIES
+                && members.iter().all(|(m, _)| m.len() <= LISTPACK_MAX_VALUE));
         let state = [if listpack { 0 } else { SKIPLIST }];
         let mut zset = self.open_or_create(dst, KeyType::ZSet, &state)?;
         for (member, score) in members {

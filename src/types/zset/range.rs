@@ -424,7 +424,10 @@ impl WriteTxn<'_> {
         range: &ZRange,
     ) -> Result<u64> {
         let members = self.zrange(src, range)?;
-        self.zset_replace(dst.as_ref(), &members)
+        // Redis sizes the destination up front for a range by rank only.
+        let known_large = matches!(range.by, ZRangeBy::Rank { .. })
+            && members.len() as u64 > super::LISTPACK_MAX_ENTRIES;
+        self.zset_replace(dst.as_ref(), &members, !known_large)
     }
 
     /// ZREMRANGEBYRANK: removes the members at positions `start..=stop` (negative from the
