@@ -183,6 +183,41 @@ pub enum Error {
     /// A negative time given to the hash field expiry commands (HEXPIRE family).
     #[error("ERR invalid expire time, must be >= 0")]
     NegativeExpireTime,
+    /// ZADD given both XX and NX.
+    #[error("ERR XX and NX options at the same time are not compatible")]
+    ZaddXxAndNx,
+    /// ZADD given two of GT, LT and NX.
+    #[error("ERR GT, LT, and/or NX options at the same time are not compatible")]
+    ZaddGtLtNx,
+    /// ZADD INCR given more than one score-member pair.
+    #[error("ERR INCR option supports a single increment-element pair")]
+    ZaddIncrPair,
+    /// A sorted-set increment would make a score NaN (`+inf` plus `-inf`).
+    #[error("ERR resulting score is not a number (NaN)")]
+    ScoreNan,
+    /// A score range bound is not a float (ZRANGEBYSCORE, ZCOUNT, ...).
+    #[error("ERR min or max is not a float")]
+    MinMaxNotFloat,
+    /// A lexicographic range bound does not start with `[` or `(` and is not `-` or `+`.
+    #[error("ERR min or max not valid string range item")]
+    MinMaxNotStringRange,
+    /// ZRANGE given LIMIT for a range by rank.
+    #[error(
+        "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"
+    )]
+    LimitNeedsByScoreOrByLex,
+    /// ZRANGE given WITHSCORES for a lexicographic range.
+    #[error("ERR syntax error, WITHSCORES not supported in combination with BYLEX")]
+    WithScoresByLex,
+    /// A WEIGHTS value of ZUNION, ZINTER and their STORE forms is not a float.
+    #[error("ERR weight value is not a float")]
+    WeightNotFloat,
+    /// A command taking a number of input keys was given fewer than one (the command's name).
+    #[error("ERR at least 1 input key is needed for '{0}' command")]
+    NoInputKeys(&'static str),
+    /// ZINTERCARD's LIMIT is negative or not an integer.
+    #[error("ERR LIMIT can't be negative")]
+    NegativeLimit,
 }
 
 impl Error {

@@ -61,4 +61,10 @@ pub use types::string::{
     Expiry, GetExAction, SetCondition, SetOptions, SetOutcome, SetTtl, MAX_STRING_LEN,
 };
 pub use types::string::{LcsIdx, LcsMatch};
+pub use types::zset::{
+    format_score, parse_score, parse_weight, parse_zintercard, parse_zrandmember, Aggregate,
+    LexBound, Limit, PoppedMembers, ScoreBound, ScoreEnd, ScoredMember, ZAddArgs, ZAddOptions,
+    ZCombine, ZCombineArgs, ZCombineCommand, ZMPopArgs, ZRange, ZRangeArgs, ZRangeBy,
+    ZRangeCommand,
+};
 pub use types::KeyType;

@@ -9,6 +9,7 @@ pub(crate) mod collection;
 pub(crate) mod hash;
 pub(crate) mod list;
 pub(crate) mod string;
+pub(crate) mod zset;
 
 /// The type of the value a key holds, as Redis's TYPE names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
