@@ -4,6 +4,7 @@
 use crate::error::{Error, Result};
 use crate::storage::meta::Meta;
 use crate::txn::ReadTxn;
+use crate::types::collection::CollectionView;
 use crate::types::string::{parse_i64, string_encoding};
 use crate::types::KeyType;
 
@@ -13,18 +14,25 @@ const SHARED_INTEGERS: i64 = 10_000;
 /// The reference count Redis reports for a shared object.
 const SHARED_REFCOUNT: u64 = i32::MAX as u64;
 /// OBJECT ENCODING of a stored value.
-fn encoding_of(meta: &Meta<'_>) -> &'static str {
-    match meta.kind {
-        KeyType::String => string_encoding(meta.body, meta.flags),
-        // No collection type is written yet. Each will report its own encoding from its type
-        // state when it lands, as strings do; until then these are the names Redis 7.0 gives a
-        // collection past its compact size (lists are always "quicklist" in 7.0, streams
-        // always "stream").
-        KeyType::List => "quicklist",
-        KeyType::Hash | KeyType::Set => "hashtable",
-        KeyType::ZSet => "skiplist",
-        KeyType::Stream => "stream",
+fn encoding_of(meta: &Meta<'_>) -> Result<&'static str> {
+    if meta.kind == KeyType::String {
+        return Ok(string_encoding(meta.body, meta.flags));
     }
+    let (key_id, count, state) = meta.collection()?;
+    let view = CollectionView {
+        key_id,
+        count,
+        state,
+    };
+    Ok(match meta.kind {
+        KeyType::List => crate::types::list::encoding(&view),
+        KeyType::Hash => crate::types::hash::encoding(&view),
+        KeyType::ZSet => crate::types::zset::encoding(&view),
+        // Sets and streams report their own once their modules land; these are the names
+        // Redis 7.0 gives them past their compact sizes.
+        KeyType::Set => "hashtable",
+        KeyType::String | KeyType::Stream => "stream",
+    })
 }
 
 impl ReadTxn<'_> {
@@ -34,7 +42,9 @@ impl ReadTxn<'_> {
     /// # Errors
     /// Only storage errors.
     pub fn object_encoding(&self, key: impl AsRef<[u8]>) -> Result<Option<&'static str>> {
-        Ok(self.lookup(key.as_ref())?.map(|meta| encoding_of(&meta)))
+        self.lookup(key.as_ref())?
+            .map(|meta| encoding_of(&meta))
+            .transpose()
     }
 
     /// OBJECT REFCOUNT: 1 for an existing key, `None` if there is none; as in Redis, 2147483647
@@ -47,15 +57,12 @@ impl ReadTxn<'_> {
     /// # Errors
     /// Only storage errors.
     pub fn object_refcount(&self, key: impl AsRef<[u8]>) -> Result<Option<u64>> {
-        Ok(self.lookup(key.as_ref())?.map(|meta| {
-            let shared = encoding_of(&meta) == "int"
-                && parse_i64(meta.body).is_some_and(|v| (0..SHARED_INTEGERS).contains(&v));
-            if shared {
-                SHARED_REFCOUNT
-            } else {
-                1
-            }
-        }))
+        let Some(meta) = self.lookup(key.as_ref())? else {
+            return Ok(None);
+        };
+        let shared = encoding_of(&meta)? == "int"
+            && parse_i64(meta.body).is_some_and(|v| (0..SHARED_INTEGERS).contains(&v));
+        Ok(Some(if shared { SHARED_REFCOUNT } else { 1 }))
     }
 
     /// OBJECT IDLETIME: seconds since the value at `key` was last written, `None` if there is

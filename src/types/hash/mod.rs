@@ -73,9 +73,10 @@ use crate::txn::{ReadTxn, WriteTxn};
 use crate::types::collection::{Collection, CollectionView, Walk};
 use crate::types::KeyType;
 
-/// Redis's `hash-max-listpack-entries` as its shipped configuration sets it: a hash with more
-/// fields is a hash table.
-pub(crate) const MAX_LISTPACK_ENTRIES: u64 = 128;
+/// Redis 7.0's built-in `hash-max-listpack-entries` (what a redis-server started without a
+/// configuration file uses; the sample redis.conf sets 128): a hash with more fields is a hash
+/// table.
+pub(crate) const MAX_LISTPACK_ENTRIES: u64 = 512;
 /// Redis's `hash-max-listpack-value`: a field or value longer than this makes a hash table.
 pub(crate) const MAX_LISTPACK_VALUE: usize = 64;
 
@@ -134,7 +135,7 @@ impl HashState {
 }
 
 /// What OBJECT ENCODING reports for a hash: "hashtable" once Redis would have converted it
-/// (more than 128 fields, or a field or value longer than 64 bytes ever written),
+/// (more than 512 fields, or a field or value longer than 64 bytes ever written),
 /// "listpackex" for a listpack a field-expiry command ran on (Redis 7.4), else "listpack".
 // Wired into OBJECT ENCODING (src/keyspace/object.rs) by the integrator.
 #[allow(dead_code)]

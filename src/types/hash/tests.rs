@@ -1,5 +1,5 @@
 //! Unit tests of the hash internals: state and payload codecs, the encoding Redis would
-//! report (checked against redis-server 7.0.15 with `hash-max-listpack-entries 128`), and the
+//! report (checked against redis-server 7.0.15 with its built-in `hash-max-listpack-entries 512`), and the
 //! bookkeeping behind field expiry.
 
 use super::*;
@@ -69,13 +69,13 @@ fn encoding_follows_redis_conversions() -> crate::Result<()> {
     store.hset("e6", &[("a", "1")])?;
     store.hincr_by("e6", &l65, 1)?;
     assert_eq!(encoding_of(&store, "e6")?, Some("hashtable"));
-    // 128 fields stay a listpack, the 129th converts, and deleting never converts back.
-    let fields: Vec<(String, &str)> = (1..=128).map(|i| (format!("f{i}"), "v")).collect();
+    // 512 fields stay a listpack, the 513th converts, and deleting never converts back.
+    let fields: Vec<(String, &str)> = (1..=512).map(|i| (format!("f{i}"), "v")).collect();
     store.hset("e7", &fields)?;
     assert_eq!(encoding_of(&store, "e7")?, Some("listpack"));
-    store.hset("e7", &[("f129", "v")])?;
+    store.hset("e7", &[("f513", "v")])?;
     assert_eq!(encoding_of(&store, "e7")?, Some("hashtable"));
-    store.hdel("e7", &["f129", "f1", "f2"])?;
+    store.hdel("e7", &["f513", "f1", "f2"])?;
     assert_eq!(encoding_of(&store, "e7")?, Some("hashtable"));
     // A field named twice counts once.
     let mut twice = fields.clone();
