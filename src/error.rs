@@ -118,6 +118,27 @@ pub enum Error {
     /// `maxmemory-policy`, and keyp has none.
     #[error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")]
     LfuNotSelected,
+    /// A count that must not be negative is (SPOP's count).
+    #[error("ERR value is out of range, must be positive")]
+    OutOfRangePositive,
+    /// An integer argument outside the range a command accepts, with the bounds Redis names
+    /// (SRANDMEMBER's count: -(2^63 - 1) to 2^63 - 1).
+    #[error("ERR value is out of range, value must between {min} and {max}")]
+    OutOfRangeBetween {
+        /// The least value accepted.
+        min: i64,
+        /// The greatest value accepted.
+        max: i64,
+    },
+    /// A `numkeys` argument (SINTERCARD) that is not an integer above 0.
+    #[error("ERR numkeys should be greater than 0")]
+    NumkeysNotPositive,
+    /// A `numkeys` argument larger than the number of arguments that follow it.
+    #[error("ERR Number of keys can't be greater than number of args")]
+    NumkeysTooMany,
+    /// A LIMIT value (SINTERCARD) that is not an integer of at least 0.
+    #[error("ERR LIMIT can't be negative")]
+    LimitNegative,
 }
 
 impl Error {

@@ -50,6 +50,7 @@ pub use types::bitmap::bitfield::{BitfieldOffset, BitfieldOp, BitfieldOverflow, 
 pub use types::bitmap::{
     parse_bit_offset, parse_bit_value, parse_bitpos_bit, BitOp, BitPosRange, BitRange, BitUnit,
 };
+pub use types::set::SinterCardArgs;
 pub use types::string::{
     Expiry, GetExAction, SetCondition, SetOptions, SetOutcome, SetTtl, MAX_STRING_LEN,
 };

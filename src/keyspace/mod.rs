@@ -3,10 +3,10 @@
 //! (with Redis's glob matcher in `glob`); OBJECT in `object`. Also the background reclaimer
 //! that frees the elements of dropped collections.
 
-mod glob;
+pub(crate) mod glob;
 mod object;
 mod relocate;
-mod rng;
+pub(crate) mod rng;
 mod scan;
 
 pub use scan::ScanOptions;

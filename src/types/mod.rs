@@ -6,6 +6,7 @@ pub(crate) mod bitmap;
 // Used by the collection types as they land.
 #[allow(dead_code)]
 pub(crate) mod collection;
+pub(crate) mod set;
 pub(crate) mod string;
 
 /// The type of the value a key holds, as Redis's TYPE names it.
