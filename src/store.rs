@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TryRecvError};
 
 use crate::error::{Error, Result};
 use crate::notify::{Notifier, Watch};
@@ -126,6 +126,7 @@ pub struct StoreOptions {
     clock: Arc<dyn Clock>,
     max_readers: u32,
     expire_interval: Duration,
+    background_reclaim: bool,
 }
 
 impl Default for StoreOptions {
@@ -157,6 +158,7 @@ impl StoreOptions {
             clock: Arc::new(SystemClock),
             max_readers: 1024,
             expire_interval: Duration::from_millis(100),
+            background_reclaim: true,
         }
     }
 
@@ -196,6 +198,15 @@ impl StoreOptions {
     /// soon their space is freed.
     pub fn expire_interval(mut self, interval: Duration) -> StoreOptions {
         self.expire_interval = interval;
+        self
+    }
+
+    /// Whether the background reclaimer runs (default true). With false, the elements of
+    /// deleted collections stay queued until the store is opened with it on again, or
+    /// [`Store::reclaim_step`] frees them. For tests of reclaiming; not part of the stable API.
+    #[doc(hidden)]
+    pub fn background_reclaim(mut self, on: bool) -> StoreOptions {
+        self.background_reclaim = on;
         self
     }
 
@@ -293,6 +304,10 @@ impl Core {
     }
 }
 
+/// How many elements the reclaimer frees per write transaction: bounds how long it holds the
+/// write lock at a time.
+const RECLAIM_BATCH: usize = 10_000;
+
 /// The background threads; stopping and joining them when the last store handle drops.
 struct Background {
     shutdown: Option<Sender<()>>,
@@ -322,14 +337,28 @@ impl Background {
                 }
             }
         })?;
-        background.spawn("keyp-reclaim", core, &stop, move |core, stop| loop {
-            while let Ok(true) = crate::keyspace::reclaim_batch(core, 10_000) {}
-            crossbeam_channel::select! {
-                recv(stop) -> _ => return,
-                recv(reclaim) -> _ => {}
-                default(Duration::from_secs(1)) => {}
-            }
-        })?;
+        if options.background_reclaim {
+            background.spawn("keyp-reclaim", core, &stop, move |core, stop| loop {
+                // Checks for shutdown between batches: dropping a store must not wait until a
+                // big collection is freed. The queue is on disk; the next open carries on.
+                loop {
+                    if let Err(TryRecvError::Disconnected) = stop.try_recv() {
+                        return;
+                    }
+                    if !matches!(
+                        crate::keyspace::reclaim_batch(core, RECLAIM_BATCH),
+                        Ok(true)
+                    ) {
+                        break;
+                    }
+                }
+                crossbeam_channel::select! {
+                    recv(stop) -> _ => return,
+                    recv(reclaim) -> _ => {}
+                    default(Duration::from_secs(1)) => {}
+                }
+            })?;
+        }
         if let Durability::Periodic(every) = options.durability {
             background.spawn("keyp-sync", core, &stop, move |core, stop| {
                 while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(every) {
