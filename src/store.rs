@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TryRecvError};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
 use crate::error::{Error, Result};
 use crate::notify::{Notifier, Watch};
@@ -306,7 +306,11 @@ impl Core {
 
 /// How many elements the reclaimer frees per write transaction: bounds how long it holds the
 /// write lock at a time.
-const RECLAIM_BATCH: usize = 10_000;
+const RECLAIM_BATCH: usize = 1_000;
+/// How long the reclaimer waits after a commit wakes it.
+const RECLAIM_DELAY: Duration = Duration::from_millis(2);
+/// How long the reclaimer pauses between batches, leaving the write lock to other writers.
+const RECLAIM_PAUSE: Duration = Duration::from_micros(200);
 
 /// The background threads; stopping and joining them when the last store handle drops.
 struct Background {
@@ -339,22 +343,28 @@ impl Background {
         })?;
         if options.background_reclaim {
             background.spawn("keyp-reclaim", core, &stop, move |core, stop| loop {
-                // Checks for shutdown between batches: dropping a store must not wait until a
-                // big collection is freed. The queue is on disk; the next open carries on.
-                loop {
-                    if let Err(TryRecvError::Disconnected) = stop.try_recv() {
+                // Between batches: a pause, so that writers waiting for the write lock get it
+                // (LMDB's writer mutex is not fair: a thread that releases and at once retakes
+                // it starves the waiters for the whole reclaim), and a check for shutdown, so
+                // that dropping a store does not wait until a big collection is freed (the
+                // queue is on disk; the next open carries on).
+                while let Ok(true) = crate::keyspace::reclaim_batch(core, RECLAIM_BATCH) {
+                    if let Err(RecvTimeoutError::Disconnected) = stop.recv_timeout(RECLAIM_PAUSE) {
                         return;
-                    }
-                    if !matches!(
-                        crate::keyspace::reclaim_batch(core, RECLAIM_BATCH),
-                        Ok(true)
-                    ) {
-                        break;
                     }
                 }
                 crossbeam_channel::select! {
                     recv(stop) -> _ => return,
-                    recv(reclaim) -> _ => {}
+                    recv(reclaim) -> _ => {
+                        // Woken by a commit: let the committing thread return before taking
+                        // CPU and the write lock from it (on a busy machine a woken thread can
+                        // preempt its waker for a whole batch).
+                        if let Err(RecvTimeoutError::Disconnected) =
+                            stop.recv_timeout(RECLAIM_DELAY)
+                        {
+                            return;
+                        }
+                    }
                     default(Duration::from_secs(1)) => {}
                 }
             })?;

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use keyp::{Store, StoreOptions};
 
-/// Enough members for several reclaimer batches (10,000 elements each).
+/// Enough members for many reclaimer batches (1,000 elements each).
 const MEMBERS: usize = 35_000;
 /// How long the background reclaimer may take before a test fails: generous, for slow CI.
 const PATIENCE: Duration = Duration::from_secs(120);
