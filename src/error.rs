@@ -218,6 +218,9 @@ pub enum Error {
     /// ZINTERCARD's LIMIT is negative or not an integer.
     #[error("ERR LIMIT can't be negative")]
     NegativeLimit,
+    /// A `numkeys` argument larger than the number of arguments that follow it.
+    #[error("ERR Number of keys can't be greater than number of args")]
+    NumkeysTooMany,
 }
 
 impl Error {

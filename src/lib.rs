@@ -57,6 +57,7 @@ pub use types::hash::{
 pub use types::list::{
     parse_pop_count, parse_timeout, InsertPosition, ListEnd, LmpopArgs, LposOptions,
 };
+pub use types::set::SinterCardArgs;
 pub use types::string::{
     Expiry, GetExAction, SetCondition, SetOptions, SetOutcome, SetTtl, MAX_STRING_LEN,
 };

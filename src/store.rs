@@ -127,6 +127,7 @@ pub struct StoreOptions {
     max_readers: u32,
     expire_interval: Duration,
     write_map: bool,
+    background_reclaim: bool,
 }
 
 impl Default for StoreOptions {
@@ -160,6 +161,7 @@ impl StoreOptions {
             max_readers: 1024,
             expire_interval: Duration::from_millis(100),
             write_map: false,
+            background_reclaim: true,
         }
     }
 
@@ -217,6 +219,15 @@ impl StoreOptions {
     /// fits the disk. Every process opening the directory should use the same setting.
     pub fn write_map(mut self, on: bool) -> StoreOptions {
         self.write_map = on;
+        self
+    }
+
+    /// Whether the background reclaimer runs (default true). With false, the elements of
+    /// deleted collections stay queued until the store is opened with it on again, or
+    /// [`Store::reclaim_step`] frees them. For tests of reclaiming; not part of the stable API.
+    #[doc(hidden)]
+    pub fn background_reclaim(mut self, on: bool) -> StoreOptions {
+        self.background_reclaim = on;
         self
     }
 
@@ -390,6 +401,13 @@ impl ReadPool {
         }
     }
 }
+/// How many elements the reclaimer frees per write transaction: bounds how long it holds the
+/// write lock at a time.
+const RECLAIM_BATCH: usize = 1_000;
+/// How long the reclaimer waits after a commit wakes it.
+const RECLAIM_DELAY: Duration = Duration::from_millis(2);
+/// How long the reclaimer pauses between batches, leaving the write lock to other writers.
+const RECLAIM_PAUSE: Duration = Duration::from_micros(200);
 
 /// The background threads; stopping and joining them when the last store handle drops.
 struct Background {
@@ -420,14 +438,34 @@ impl Background {
                 }
             }
         })?;
-        background.spawn("keyp-reclaim", core, &stop, move |core, stop| loop {
-            while let Ok(true) = crate::keyspace::reclaim_batch(core, 10_000) {}
-            crossbeam_channel::select! {
-                recv(stop) -> _ => return,
-                recv(reclaim) -> _ => {}
-                default(Duration::from_secs(1)) => {}
-            }
-        })?;
+        if options.background_reclaim {
+            background.spawn("keyp-reclaim", core, &stop, move |core, stop| loop {
+                // Between batches: a pause, so that writers waiting for the write lock get it
+                // (LMDB's writer mutex is not fair: a thread that releases and at once retakes
+                // it starves the waiters for the whole reclaim), and a check for shutdown, so
+                // that dropping a store does not wait until a big collection is freed (the
+                // queue is on disk; the next open carries on).
+                while let Ok(true) = crate::keyspace::reclaim_batch(core, RECLAIM_BATCH) {
+                    if let Err(RecvTimeoutError::Disconnected) = stop.recv_timeout(RECLAIM_PAUSE) {
+                        return;
+                    }
+                }
+                crossbeam_channel::select! {
+                    recv(stop) -> _ => return,
+                    recv(reclaim) -> _ => {
+                        // Woken by a commit: let the committing thread return before taking
+                        // CPU and the write lock from it (on a busy machine a woken thread can
+                        // preempt its waker for a whole batch).
+                        if let Err(RecvTimeoutError::Disconnected) =
+                            stop.recv_timeout(RECLAIM_DELAY)
+                        {
+                            return;
+                        }
+                    }
+                    default(Duration::from_secs(1)) => {}
+                }
+            })?;
+        }
         if let Durability::Periodic(every) = options.durability {
             background.spawn("keyp-sync", core, &stop, move |core, stop| {
                 while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(every) {

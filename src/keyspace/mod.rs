@@ -180,6 +180,54 @@ impl crate::Store {
     }
 }
 
+impl crate::Store {
+    /// The number of deleted or overwritten collections whose elements the background
+    /// reclaimer has not finished freeing yet. For tests of reclaiming; not part of the stable
+    /// API.
+    ///
+    /// # Errors
+    /// Only storage errors.
+    #[doc(hidden)]
+    pub fn pending_reclaim(&self) -> Result<u64> {
+        self.read(|r| {
+            let stat = r
+                .raw
+                .stat(r.core.storage.reclaim)
+                .map_err(|e| r.lmdb_err(e))?;
+            Ok(stat.entries() as u64)
+        })
+    }
+
+    /// The number of entries in the `elements` database, over every database: members,
+    /// fields and items of live collections plus those still waiting for the reclaimer. For
+    /// tests of reclaiming; not part of the stable API.
+    ///
+    /// # Errors
+    /// Only storage errors.
+    #[doc(hidden)]
+    pub fn stored_elements(&self) -> Result<u64> {
+        self.read(|r| {
+            let stat = r
+                .raw
+                .stat(r.core.storage.elements)
+                .map_err(|e| r.lmdb_err(e))?;
+            Ok(stat.entries() as u64)
+        })
+    }
+
+    /// Runs one reclaimer step in the caller's thread: frees up to `limit` elements of the
+    /// oldest queued collection; false once nothing was queued. For tests with
+    /// [`StoreOptions::background_reclaim`](crate::StoreOptions::background_reclaim) off; not
+    /// part of the stable API.
+    ///
+    /// # Errors
+    /// Only storage errors.
+    #[doc(hidden)]
+    pub fn reclaim_step(&self, limit: usize) -> Result<bool> {
+        reclaim_batch(self.core(), limit)
+    }
+}
+
 store_ops! {
     /// EXISTS; see [`ReadTxn::exists`].
     read fn exists(keys: &[impl AsRef<[u8]>]) -> u64;

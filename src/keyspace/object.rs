@@ -28,9 +28,8 @@ fn encoding_of(meta: &Meta<'_>) -> Result<&'static str> {
         KeyType::List => crate::types::list::encoding(&view),
         KeyType::Hash => crate::types::hash::encoding(&view),
         KeyType::ZSet => crate::types::zset::encoding(&view),
-        // Sets and streams report their own once their modules land; these are the names
-        // Redis 7.0 gives them past their compact sizes.
-        KeyType::Set => "hashtable",
+        KeyType::Set => crate::types::set::encoding(&view),
+        // Streams are always "stream" in Redis 7.0 (and strings returned above).
         KeyType::String | KeyType::Stream => "stream",
     })
 }

@@ -2,8 +2,6 @@
 //! user keys and typed values; everything in here speaks in bytes.
 
 pub(crate) mod codec;
-// Used by the collection types as they land.
-#[allow(dead_code)]
 pub(crate) mod element;
 pub(crate) mod hash;
 pub(crate) mod meta;

@@ -3,11 +3,10 @@
 //! [`Store`](crate::Store) methods that wrap each in a transaction of its own.
 
 pub(crate) mod bitmap;
-// Used by the collection types as they land.
-#[allow(dead_code)]
 pub(crate) mod collection;
 pub(crate) mod hash;
 pub(crate) mod list;
+pub(crate) mod set;
 pub(crate) mod string;
 pub(crate) mod zset;
 

@@ -138,7 +138,6 @@ impl HashState {
 /// (more than 512 fields, or a field or value longer than 64 bytes ever written),
 /// "listpackex" for a listpack a field-expiry command ran on (Redis 7.4), else "listpack".
 // Wired into OBJECT ENCODING (src/keyspace/object.rs) by the integrator.
-#[allow(dead_code)]
 pub(crate) fn encoding(view: &CollectionView<'_>) -> &'static str {
     let flags = view.state.first().copied().unwrap_or(0);
     if flags & HASHTABLE != 0 {

@@ -41,7 +41,6 @@ const START_SEQ: u64 = 1 << 63;
 
 /// What Redis 7.0's OBJECT ENCODING reports for a list: always "quicklist" (Redis 7.0 has no
 /// listpack-encoded lists; 7.2 added them).
-#[allow(dead_code)] // Wired into OBJECT ENCODING by src/keyspace/object.rs.
 pub(crate) fn encoding(_view: &CollectionView<'_>) -> &'static str {
     "quicklist"
 }

@@ -57,7 +57,6 @@ const LISTPACK_MAX_VALUE: usize = 64;
 
 /// What Redis 7.0's OBJECT ENCODING reports for this sorted set: "listpack" while it has never
 /// held more than 128 members nor a member longer than 64 bytes, else "skiplist".
-#[allow(dead_code)] // Wired into OBJECT ENCODING by the keyspace module.
 pub(crate) fn encoding(view: &CollectionView<'_>) -> &'static str {
     if is_skiplist(view.state) {
         "skiplist"
