@@ -1,0 +1,326 @@
+//! Collection operations on a collection of 100 elements beside the same operation on one of
+//! 1,000,000: how each command's cost grows with the collection. Elements are 16 bytes (list
+//! items, hash fields and values, zset members); each collection lives in a store of its own,
+//! so the disk use measured after populating it belongs to that collection alone.
+//!
+//! After populating, the bench prints to stderr (criterion's stdout stays clean) a table of
+//! disk bytes per element: the `data.mdb` file size, and the pages LMDB really uses (last page
+//! number + 1 minus the free list, read with raw `lmdb-rkv` after the store is closed).
+//!
+//! Run: `cargo bench --bench collections` (about 3 minutes; add `-- --quick` for less).
+
+use std::hint::black_box;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
+use keyp::{Durability, Store, StoreOptions, ZAddOptions, ZRange};
+use lmdb::{Environment, EnvironmentFlags};
+
+const SIZES: [u64; 2] = [100, 1_000_000];
+/// Elements written per transaction while populating.
+const BATCH: u64 = 10_000;
+const MAP_SIZE: usize = 8 << 30;
+const KEY: &[u8] = b"collection";
+
+/// A 16-byte element: `prefix` (4 bytes) then the index in 12 digits.
+fn element(prefix: &[u8; 4], i: u64) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    out[..4].copy_from_slice(prefix);
+    out[4..].copy_from_slice(format!("{i:012}").as_bytes());
+    out
+}
+
+fn field(i: u64) -> [u8; 16] {
+    element(b"fld:", i)
+}
+
+fn member(i: u64) -> [u8; 16] {
+    element(b"mbr:", i)
+}
+
+/// A cheap deterministic sequence of indexes spread over `0..n`.
+struct Picker(u64);
+
+impl Picker {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+fn open_store(path: &Path) -> Store {
+    StoreOptions::new()
+        .map_size(MAP_SIZE)
+        .durability(Durability::Off)
+        .open(path)
+        .unwrap()
+}
+
+/// One row of the disk table.
+struct DiskRow {
+    kind: &'static str,
+    elements: u64,
+    file_bytes: u64,
+    live_bytes: u64,
+}
+
+static DISK: Mutex<Vec<DiskRow>> = Mutex::new(Vec::new());
+
+/// A populated collection in a store of its own.
+struct Fixture {
+    _dir: tempfile::TempDir,
+    store: Store,
+    n: u64,
+}
+
+/// Opens a fresh store, calls `fill(tx, range)` for each batch of `0..n` in its own
+/// transaction, records the disk use, and returns the store reopened.
+fn populate(
+    kind: &'static str,
+    n: u64,
+    fill: impl Fn(&mut keyp::WriteTxn<'_>, std::ops::Range<u64>) -> keyp::Result<()>,
+) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_store(dir.path());
+    let mut start = 0;
+    while start < n {
+        let end = (start + BATCH).min(n);
+        store.transaction(|tx| fill(tx, start..end)).unwrap();
+        start = end;
+    }
+    store.sync().unwrap();
+    drop(store);
+    let file_bytes = std::fs::metadata(dir.path().join("data.mdb"))
+        .unwrap()
+        .len();
+    let live_bytes = live_bytes(dir.path());
+    DISK.lock().unwrap().push(DiskRow {
+        kind,
+        elements: n,
+        file_bytes,
+        live_bytes,
+    });
+    let store = open_store(dir.path());
+    Fixture {
+        _dir: dir,
+        store,
+        n,
+    }
+}
+
+/// Bytes of the pages in use (not on the free list) in the closed environment at `path`.
+fn live_bytes(path: &Path) -> u64 {
+    let env = Environment::new()
+        .set_flags(EnvironmentFlags::NO_TLS | EnvironmentFlags::READ_ONLY)
+        .set_max_dbs(8)
+        .set_map_size(MAP_SIZE)
+        .open(path)
+        .unwrap();
+    let pages = env.info().unwrap().last_pgno() + 1 - env.freelist().unwrap();
+    pages as u64 * u64::from(env.stat().unwrap().page_size())
+}
+
+fn lists(c: &mut Criterion) {
+    let fixtures: Vec<Fixture> = SIZES
+        .iter()
+        .map(|&n| {
+            populate("list", n, |tx, range| {
+                let items: Vec<[u8; 16]> = range.map(|i| element(b"itm:", i)).collect();
+                tx.rpush(KEY, &items).map(|_| ())
+            })
+        })
+        .collect();
+
+    let mut g = c.benchmark_group("lpush_rpop");
+    for f in &fixtures {
+        let item = element(b"new:", 0);
+        g.bench_function(f.n.to_string(), |b| {
+            b.iter(|| {
+                f.store.lpush(KEY, &[item]).unwrap();
+                black_box(f.store.rpop(KEY).unwrap())
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("lindex_mid");
+    for f in &fixtures {
+        let middle = (f.n / 2) as i64;
+        g.bench_function(f.n.to_string(), |b| {
+            b.iter(|| black_box(f.store.lindex(KEY, middle).unwrap()))
+        });
+    }
+    g.finish();
+}
+
+fn hashes(c: &mut Criterion) {
+    let value = [b'v'; 16];
+    let fixtures: Vec<Fixture> = SIZES
+        .iter()
+        .map(|&n| {
+            populate("hash", n, |tx, range| {
+                let pairs: Vec<([u8; 16], [u8; 16])> = range.map(|i| (field(i), value)).collect();
+                tx.hset(KEY, &pairs).map(|_| ())
+            })
+        })
+        .collect();
+
+    let mut g = c.benchmark_group("hset_existing");
+    for f in &fixtures {
+        let mut pick = Picker(1);
+        let new_value = [b'w'; 16];
+        g.bench_function(f.n.to_string(), |b| {
+            b.iter(|| {
+                black_box(
+                    f.store
+                        .hset(KEY, &[(field(pick.next(f.n)), new_value)])
+                        .unwrap(),
+                )
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("hget");
+    for f in &fixtures {
+        let mut pick = Picker(2);
+        g.bench_function(f.n.to_string(), |b| {
+            b.iter(|| black_box(f.store.hget(KEY, field(pick.next(f.n))).unwrap()))
+        });
+    }
+    g.finish();
+}
+
+fn zsets(c: &mut Criterion) {
+    // Member i has score i; updates move it by less than 0.5, so every rank stays put.
+    let fixtures: Vec<Fixture> = SIZES
+        .iter()
+        .map(|&n| {
+            populate("zset", n, |tx, range| {
+                let pairs: Vec<(f64, [u8; 16])> = range.map(|i| (i as f64, member(i))).collect();
+                tx.zadd(KEY, ZAddOptions::default(), &pairs).map(|_| ())
+            })
+        })
+        .collect();
+
+    let mut g = c.benchmark_group("zadd_update");
+    for f in &fixtures {
+        let mut pick = Picker(3);
+        let mut step = 0u64;
+        g.bench_function(f.n.to_string(), |b| {
+            b.iter(|| {
+                step = step % 1000 + 1;
+                let i = pick.next(f.n);
+                let score = i as f64 + step as f64 / 2048.0;
+                black_box(
+                    f.store
+                        .zadd(KEY, ZAddOptions::default(), &[(score, member(i))])
+                        .unwrap(),
+                )
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("zscore");
+    for f in &fixtures {
+        let mut pick = Picker(4);
+        g.bench_function(f.n.to_string(), |b| {
+            b.iter(|| black_box(f.store.zscore(KEY, member(pick.next(f.n))).unwrap()))
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("zrange_0_99");
+    let range = ZRange::rank(0, 99);
+    for f in &fixtures {
+        g.bench_function(f.n.to_string(), |b| {
+            b.iter(|| black_box(f.store.zrange(KEY, &range).unwrap()))
+        });
+    }
+    g.finish();
+
+    // ZRANK walks from the nearer end (no subtree counts in the B-tree): the middle member
+    // of 1,000,000 is the worst case, so this group takes few, flat samples.
+    let mut g = c.benchmark_group("zrank_mid");
+    g.sampling_mode(SamplingMode::Flat).sample_size(10);
+    for f in &fixtures {
+        let middle = member(f.n / 2);
+        g.bench_function(f.n.to_string(), |b| {
+            b.iter(|| black_box(f.store.zrank(KEY, middle).unwrap()))
+        });
+    }
+    g.finish();
+}
+
+fn sets(c: &mut Criterion) {
+    let fixtures: Vec<Fixture> = SIZES
+        .iter()
+        .map(|&n| {
+            populate("set", n, |tx, range| {
+                let members: Vec<[u8; 16]> = range.map(member).collect();
+                tx.sadd(KEY, &members).map(|_| ())
+            })
+        })
+        .collect();
+
+    let mut g = c.benchmark_group("sadd_existing");
+    for f in &fixtures {
+        let mut pick = Picker(7);
+        g.bench_function(f.n.to_string(), |b| {
+            b.iter(|| black_box(f.store.sadd(KEY, &[member(pick.next(f.n))]).unwrap()))
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("sismember");
+    for f in &fixtures {
+        let mut pick = Picker(8);
+        g.bench_function(f.n.to_string(), |b| {
+            b.iter(|| black_box(f.store.sismember(KEY, member(pick.next(f.n))).unwrap()))
+        });
+    }
+    g.finish();
+}
+
+/// Prints the disk table gathered while populating (runs last).
+fn disk_report(_c: &mut Criterion) {
+    let rows = DISK.lock().unwrap();
+    eprintln!();
+    eprintln!(
+        "disk use after populating (16-byte elements; data.mdb after sync, then live pages):"
+    );
+    eprintln!(
+        "{:<6} {:>10} {:>14} {:>12} {:>14} {:>12}",
+        "type", "elements", "data.mdb B", "file B/elem", "live B", "live B/elem"
+    );
+    for row in rows.iter() {
+        eprintln!(
+            "{:<6} {:>10} {:>14} {:>12.1} {:>14} {:>12.1}",
+            row.kind,
+            row.elements,
+            row.file_bytes,
+            row.file_bytes as f64 / row.elements as f64,
+            row.live_bytes,
+            row.live_bytes as f64 / row.elements as f64
+        );
+    }
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(2))
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = lists, hashes, sets, zsets, disk_report
+}
+criterion_main!(benches);
