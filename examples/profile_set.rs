@@ -1,5 +1,7 @@
-//! Write-path profiling aid: `cargo run --release --example profile_set -- [count]` runs
-//! single-key SET transactions (durability Off) over 1,000,000 random keys.
+//! Write-path profiling aid: `cargo run --release --example profile_set -- [count] [raw]`
+//! fills 1,000,000 keys, then times `count` SETs of random keys (durability Off), one per
+//! transaction or `BATCH` per transaction; with `raw`, the same work through lmdb-rkv directly.
+//! `WRITE_MAP=1` turns on MDB_WRITEMAP for either side; `KEEP=1` keeps the directory.
 /// Bytes this process has passed to write calls so far.
 fn written() -> u64 {
     std::fs::read_to_string("/proc/self/io")
@@ -25,6 +27,7 @@ fn main() -> keyp::Result<()> {
     let dir = std::env::temp_dir().join(format!("keyp-profile-{}", std::process::id()));
     let store = keyp::StoreOptions::new()
         .durability(keyp::Durability::Off)
+        .write_map(std::env::var_os("WRITE_MAP").is_some())
         .open(&dir)?;
     let value = [b'v'; 64];
     for chunk in 0..100u64 {
