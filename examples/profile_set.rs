@@ -74,15 +74,17 @@ fn raw(count: u64, random_fill: bool) -> keyp::Result<()> {
     std::fs::create_dir_all(&dir)?;
     let env = lmdb::Environment::new()
         .set_flags(
-            EnvironmentFlags::NO_TLS | EnvironmentFlags::NO_READAHEAD | EnvironmentFlags::NO_SYNC,
+            EnvironmentFlags::NO_TLS
+                | EnvironmentFlags::NO_READAHEAD
+                | EnvironmentFlags::NO_SYNC
+                | if std::env::var_os("WRITE_MAP").is_some() {
+                    EnvironmentFlags::WRITE_MAP
+                } else {
+                    EnvironmentFlags::empty()
+                },
         )
         .set_max_dbs(8)
-        .set_map_size(
-            std::env::var("RAW_MAP")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(1usize << 34),
-        )
+        .set_map_size(1 << 34)
         .open(&dir)
         .map_err(keyp::Error::Lmdb)?;
     let db = env
