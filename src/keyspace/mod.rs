@@ -10,6 +10,7 @@ pub(crate) mod rng;
 mod scan;
 
 pub use scan::ScanOptions;
+pub(crate) use scan::ScanPager;
 
 use bytes::Bytes;
 use lmdb::{Cursor, Transaction};

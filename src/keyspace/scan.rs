@@ -18,8 +18,48 @@ use crate::storage::meta::Meta;
 use crate::txn::ReadTxn;
 use crate::types::KeyType;
 
-/// SCAN's default COUNT, as in Redis.
+/// The default COUNT of SCAN, HSCAN, SSCAN and ZSCAN, as in Redis.
 const DEFAULT_COUNT: usize = 10;
+
+/// Splits a walk in hash order into the pages of a SCAN-family call (SCAN, HSCAN, SSCAN,
+/// ZSCAN): the cursor is the hash of the first entry a call did not visit.
+pub(crate) struct ScanPager {
+    count: usize,
+    visited: usize,
+    last_hash: Option<u64>,
+    next: u64,
+}
+
+impl ScanPager {
+    pub(crate) fn new(count: usize) -> ScanPager {
+        ScanPager {
+            count,
+            visited: 0,
+            last_hash: None,
+            next: 0,
+        }
+    }
+
+    /// Whether the entry with ordering hash `hash`, met next in the walk, belongs to this page;
+    /// false ends the page with `hash` as the next cursor. A page ends once COUNT entries are
+    /// visited, but never inside a run of equal hashes, since the cursor could not point between
+    /// them; so the next hash is above every hash visited and never 0, which would read as
+    /// "done".
+    pub(crate) fn admit(&mut self, hash: u64) -> bool {
+        if self.visited >= self.count && self.last_hash != Some(hash) {
+            self.next = hash;
+            return false;
+        }
+        self.visited += 1;
+        self.last_hash = Some(hash);
+        true
+    }
+
+    /// The cursor to reply with: where the page ended, 0 if the walk ran out first.
+    pub(crate) fn cursor(&self) -> u64 {
+        self.next
+    }
+}
 
 /// The options of SCAN: MATCH, COUNT and TYPE.
 ///
@@ -42,6 +82,18 @@ pub struct ScanOptions {
 }
 
 impl ScanOptions {
+    /// The COUNT and MATCH of an element scan (HSCAN, SSCAN, ZSCAN), checked as Redis checks
+    /// them once the key is found: a COUNT of 0, or a TYPE filter (which those commands do not
+    /// have), is a syntax error. MATCH `*` filters nothing, which is how Redis still returns an
+    /// empty element.
+    pub(crate) fn element_scan(&self) -> Result<(usize, Option<&[u8]>)> {
+        let count = self.count.unwrap_or(DEFAULT_COUNT);
+        if count == 0 || self.key_type.is_some() {
+            return Err(Error::Syntax);
+        }
+        Ok((count, self.pattern.as_deref().filter(|p| *p != b"*")))
+    }
+
     /// No MATCH, COUNT or TYPE.
     pub fn new() -> ScanOptions {
         ScanOptions::default()
@@ -138,25 +190,19 @@ impl ReadTxn<'_> {
         let filter = Filter::new(options.pattern.as_deref(), options.key_type);
         let db = self.db;
         let mut found = Vec::new();
-        let mut last_hash = None;
+        let mut pager = ScanPager::new(count);
         let mut lmdb_cursor = self
             .raw
             .open_ro_cursor(self.core.storage.keys)
             .map_err(|e| self.lmdb_err(e))?;
-        let entries = lmdb_cursor.iter_from(codec::db_seek_key(db, cursor));
-        for (visited, item) in entries.enumerate() {
+        for item in lmdb_cursor.iter_from(codec::db_seek_key(db, cursor)) {
             let (encoded, raw) = item.map_err(|e| self.lmdb_err(e))?;
             if encoded.first() != Some(&db) {
                 break;
             }
-            let hash = codec::encoded_hash(encoded);
-            // Stop once COUNT entries are visited, but never inside a run of equal hashes:
-            // the cursor could not point between them. The next hash is above every hash
-            // visited, so it is never 0, which would read as "done".
-            if visited >= count && last_hash != Some(hash) {
-                return Ok((hash, found));
+            if !pager.admit(codec::encoded_hash(encoded)) {
+                break;
             }
-            last_hash = Some(hash);
             let meta = Meta::decode(raw)?;
             if self.is_expired(&meta) {
                 continue;
@@ -166,7 +212,7 @@ impl ReadTxn<'_> {
                 found.push(Bytes::copy_from_slice(key));
             }
         }
-        Ok((0, found))
+        Ok((pager.cursor(), found))
     }
 
     /// KEYS: every live key of the current database matching the glob `pattern`, in storage

@@ -12,13 +12,11 @@ use super::HashView;
 use crate::error::{Error, Result};
 use crate::keyspace::glob::glob_match;
 use crate::keyspace::rng;
-use crate::keyspace::ScanOptions;
+use crate::keyspace::{ScanOptions, ScanPager};
 use crate::store::store_ops;
 use crate::txn::ReadTxn;
 use crate::types::string::parse_i64;
 
-/// HSCAN's default COUNT, as in Redis.
-const DEFAULT_COUNT: usize = 10;
 /// Up to this many live fields, HRANDFIELD picks among all of them exactly uniformly.
 const SMALL_HASH: u64 = 128;
 /// Redis's HRANDFIELD_SUB_STRATEGY_MUL: when a positive count is more than a third of the
@@ -151,32 +149,19 @@ impl ReadTxn<'_> {
         let Some(hash) = self.hash(key.as_ref())? else {
             return Ok((0, Vec::new()));
         };
-        let count = options.count.unwrap_or(DEFAULT_COUNT);
-        if count == 0 || options.key_type.is_some() {
-            return Err(Error::Syntax);
-        }
-        // Redis skips matching for `*`, which is how the empty field is still returned.
-        let pattern = options.pattern.as_deref().filter(|p| *p != b"*");
+        let (count, pattern) = options.element_scan()?;
         let mut found = Vec::new();
-        let mut visited = 0usize;
-        let mut last_hash = None;
-        let mut next = 0;
+        let mut pager = ScanPager::new(count);
         self.walk_fields(&hash, cursor, |order, field, value, live| {
-            // Stop after COUNT fields, never inside a run of equal hashes (the cursor could
-            // not point between them). The next hash is above every hash visited, so it is
-            // never 0, which would read as "done".
-            if visited >= count && last_hash != Some(order) {
-                next = order;
+            if !pager.admit(order) {
                 return Ok(false);
             }
-            visited += 1;
-            last_hash = Some(order);
             if live && pattern.map_or(true, |p| glob_match(p, field)) {
                 found.push((Bytes::copy_from_slice(field), Bytes::copy_from_slice(value)));
             }
             Ok(true)
         })?;
-        Ok((next, found))
+        Ok((pager.cursor(), found))
     }
 
     /// The fields HRANDFIELD returns for `count` (values left empty unless `with_values`).

@@ -8,13 +8,10 @@
 use bytes::Bytes;
 
 use super::store_ops;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::keyspace::glob::glob_match;
-use crate::keyspace::ScanOptions;
+use crate::keyspace::{ScanOptions, ScanPager};
 use crate::txn::ReadTxn;
-
-/// SSCAN's default COUNT, as in Redis.
-const DEFAULT_COUNT: usize = 10;
 
 impl ReadTxn<'_> {
     /// SSCAN: visits about `options.count` members (default 10) of the set at `key` from
@@ -62,38 +59,24 @@ impl ReadTxn<'_> {
         let Some(set) = self.set(key.as_ref())? else {
             return Ok((0, Vec::new()));
         };
-        let count = options.count.unwrap_or(DEFAULT_COUNT);
-        if count == 0 || options.key_type.is_some() {
-            return Err(Error::Syntax);
-        }
-        // Redis skips matching for `*`, which is how the empty member is still returned.
-        let pattern = options.pattern.as_deref().filter(|p| *p != b"*");
+        let (count, pattern) = options.element_scan()?;
         let mut found = Vec::new();
-        let mut visited = 0usize;
-        let mut last_hash = None;
-        let mut next = 0;
+        let mut pager = ScanPager::new(count);
         self.walk(
             set.key_id,
             crate::storage::element::ElementKind::SetMember,
             crate::types::collection::Walk::Forward(cursor.to_be_bytes()),
             |entry| {
-                let hash = u64::from_be_bytes(entry.order);
-                // Stop after COUNT members, never inside a run of equal hashes (the cursor
-                // could not point between them). The next hash is above every hash visited,
-                // so it is never 0, which would read as "done".
-                if visited >= count && last_hash != Some(hash) {
-                    next = hash;
+                if !pager.admit(u64::from_be_bytes(entry.order)) {
                     return Ok(false);
                 }
-                visited += 1;
-                last_hash = Some(hash);
                 if pattern.map_or(true, |p| glob_match(p, entry.element)) {
                     found.push(Bytes::copy_from_slice(entry.element));
                 }
                 Ok(true)
             },
         )?;
-        Ok((next, found))
+        Ok((pager.cursor(), found))
     }
 }
 

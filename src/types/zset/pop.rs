@@ -10,7 +10,7 @@ use super::{decode_member_score, is_skiplist, owned, PoppedMembers};
 use crate::error::{Error, Result};
 use crate::keyspace::glob::glob_match;
 use crate::keyspace::rng::next_u64;
-use crate::keyspace::ScanOptions;
+use crate::keyspace::{ScanOptions, ScanPager};
 use crate::storage::element::ElementKind;
 use crate::store::store_ops;
 use crate::txn::{ReadTxn, WriteTxn};
@@ -341,14 +341,10 @@ impl ReadTxn<'_> {
         cursor: u64,
         options: &ScanOptions,
     ) -> Result<(u64, Vec<(Bytes, f64)>)> {
-        let count = options.count.unwrap_or(10);
-        if count == 0 || options.key_type.is_some() {
-            return Err(Error::Syntax);
-        }
+        let (count, pattern) = options.element_scan()?;
         let Some(view) = self.zset_view(key.as_ref())? else {
             return Ok((0, Vec::new()));
         };
-        let pattern = options.pattern.as_deref().filter(|p| *p != b"*");
         let accepts = |member: &[u8]| pattern.map_or(true, |p| glob_match(p, member));
         if !is_skiplist(view.state) {
             let mut all = self.zrange_all(&view)?;
@@ -356,24 +352,18 @@ impl ReadTxn<'_> {
             return Ok((0, all));
         }
         let mut found = Vec::new();
-        let mut next = 0;
-        let mut visited = 0;
-        let mut last_order = None;
+        let mut pager = ScanPager::new(count);
         let from = Walk::Forward(cursor.to_be_bytes());
         self.walk(view.key_id, ElementKind::ZsetMember, from, |entry| {
-            // Never stop inside a run of equal hashes: the cursor cannot point between them.
-            if visited >= count && last_order != Some(entry.order) {
-                next = u64::from_be_bytes(entry.order);
+            if !pager.admit(u64::from_be_bytes(entry.order)) {
                 return Ok(false);
             }
-            visited += 1;
-            last_order = Some(entry.order);
             if accepts(entry.element) {
                 found.push(owned(entry.element, decode_member_score(entry.payload)?));
             }
             Ok(true)
         })?;
-        Ok((next, found))
+        Ok((pager.cursor(), found))
     }
 }
 
