@@ -334,17 +334,19 @@ impl ReadTxn<'_> {
     /// exactly once.
     ///
     /// # Errors
-    /// [`Error::Syntax`] for a COUNT of 0 or a TYPE filter (SCAN only); [`Error::WrongType`].
+    /// [`Error::WrongType`] if `key` holds another type; then, as Redis checks the options only
+    /// for an existing sorted set, [`Error::Syntax`] for a COUNT of 0 or a TYPE filter.
     pub fn zscan(
         &self,
         key: impl AsRef<[u8]>,
         cursor: u64,
         options: &ScanOptions,
     ) -> Result<(u64, Vec<(Bytes, f64)>)> {
-        let (count, pattern) = options.element_scan()?;
+        // As Redis, and as HSCAN and SSCAN: the options are checked only for an existing key.
         let Some(view) = self.zset_view(key.as_ref())? else {
             return Ok((0, Vec::new()));
         };
+        let (count, pattern) = options.element_scan()?;
         let accepts = |member: &[u8]| pattern.map_or(true, |p| glob_match(p, member));
         if !is_skiplist(view.state) {
             let mut all = self.zrange_all(&view)?;
