@@ -8,6 +8,8 @@
 use bytes::Bytes;
 
 use super::store_ops;
+#[cfg(doc)]
+use crate::error::Error;
 use crate::error::Result;
 use crate::keyspace::glob::glob_match;
 use crate::keyspace::{ScanOptions, ScanPager};
