@@ -155,6 +155,18 @@ impl ReadTxn<'_> {
     }
 }
 
+/// The argument checks LMPOP, BLMPOP, ZMPOP and BZMPOP share, in Redis's order: at least one
+/// key ([`Error::NumkeysNotPositive`]), then a COUNT of at least 1 ([`Error::CountNotPositive`]).
+pub(crate) fn check_mpop_args(keys: usize, count: u64) -> Result<()> {
+    if keys == 0 {
+        return Err(Error::NumkeysNotPositive);
+    }
+    if count == 0 {
+        return Err(Error::CountNotPositive);
+    }
+    Ok(())
+}
+
 /// The direction and start of a [`ReadTxn::walk`].
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Walk {

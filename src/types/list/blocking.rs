@@ -22,7 +22,9 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 
 use super::ListEnd;
-use crate::error::{Error, Result};
+#[cfg(doc)]
+use crate::error::Error;
+use crate::error::Result;
 use crate::store::Store;
 use crate::txn::WriteTxn;
 
@@ -86,12 +88,7 @@ impl Store {
         count: u64,
         timeout: Duration,
     ) -> Result<Option<(Bytes, Vec<Bytes>)>> {
-        if keys.is_empty() {
-            return Err(Error::NumkeysNotPositive);
-        }
-        if count == 0 {
-            return Err(Error::CountNotPositive);
-        }
+        crate::types::collection::check_mpop_args(keys.len(), count)?;
         let waited: Vec<&[u8]> = keys.iter().map(AsRef::as_ref).collect();
         self.block_until(&waited, timeout, |tx, retry| {
             tx.pop_first(keys, end, count, retry)

@@ -59,12 +59,7 @@ impl WriteTxn<'_> {
         end: ListEnd,
         count: u64,
     ) -> Result<Option<(Bytes, Vec<Bytes>)>> {
-        if keys.is_empty() {
-            return Err(Error::NumkeysNotPositive);
-        }
-        if count == 0 {
-            return Err(Error::CountNotPositive);
-        }
+        crate::types::collection::check_mpop_args(keys.len(), count)?;
         self.pop_first(keys, end, count, false)
     }
 

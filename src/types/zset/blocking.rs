@@ -72,12 +72,7 @@ impl Store {
         end: ScoreEnd,
         count: u64,
     ) -> Result<Option<PoppedMembers>> {
-        if keys.is_empty() {
-            return Err(Error::NumkeysNotPositive);
-        }
-        if count == 0 {
-            return Err(Error::CountNotPositive);
-        }
+        crate::types::collection::check_mpop_args(keys.len(), count)?;
         self.block_on_zsets(keys, timeout, |tx, strict| {
             tx.zset_pop_first(keys, end, count, strict)
         })

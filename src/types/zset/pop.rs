@@ -164,12 +164,7 @@ impl WriteTxn<'_> {
         end: ScoreEnd,
         count: u64,
     ) -> Result<Option<PoppedMembers>> {
-        if keys.is_empty() {
-            return Err(Error::NumkeysNotPositive);
-        }
-        if count == 0 {
-            return Err(Error::CountNotPositive);
-        }
+        crate::types::collection::check_mpop_args(keys.len(), count)?;
         self.zset_pop_first(keys, end, count, true)
     }
 
