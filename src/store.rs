@@ -347,7 +347,6 @@ impl Core {
             .begin_rw_txn()
             .map_err(|e| self.storage.lmdb_err(e))?;
         let mut txn = WriteTxn::new(self, raw, db);
-        let pages_before = self.storage.live_pages(&txn.raw)?;
         let out = f(&mut txn)?;
         let touched = std::mem::take(&mut txn.touched);
         let touched_dbs = std::mem::take(&mut txn.touched_dbs);
@@ -355,7 +354,7 @@ impl Core {
         let reclaim = txn.reclaim_queued;
         if let Some(raw) = txn.into_raw() {
             // Dropping `raw` on this error aborts the transaction.
-            self.storage.check_growth(&raw, pages_before)?;
+            self.storage.check_growth(&raw)?;
             lmdb::Transaction::commit(raw).map_err(|e| self.storage.lmdb_err(e))?;
         }
         self.notify.committed(&touched, &touched_dbs, &flushed_dbs);

@@ -187,11 +187,19 @@ impl Storage {
         Ok(pages)
     }
 
-    /// Refuses a write transaction that grew the live data (from `pages_before`) beyond the
+    /// Refuses the write transaction `txn`, about to commit, if it grew the live data beyond the
     /// configured map size; transactions that shrink or keep it may use the headroom.
-    pub(crate) fn check_growth(&self, txn: &impl Transaction, pages_before: u64) -> Result<()> {
+    ///
+    /// The size before the transaction matters only once the size after is over the limit, so
+    /// it is counted only then, in a read snapshot: while `txn` holds LMDB's single write lock
+    /// nothing else can commit, so that snapshot is the state `txn` began from.
+    pub(crate) fn check_growth(&self, txn: &impl Transaction) -> Result<()> {
         let pages_after = self.live_pages(txn)?;
-        if pages_after > pages_before && pages_after > self.limit_pages {
+        if pages_after <= self.limit_pages {
+            return Ok(());
+        }
+        let before = self.env.begin_ro_txn().map_err(|e| self.lmdb_err(e))?;
+        if pages_after > self.live_pages(&before)? {
             return Err(Error::StoreFull {
                 map_size: self.map_size,
             });
