@@ -1,8 +1,10 @@
-//! Model test: random sequences of commands, clock moves, transactions (committed and rolled
+//! Model test: random sequences of commands (strings, TTLs, the key space, and a few commands
+//! of each collection type sharing the key space), clock moves, transactions (committed and rolled
 //! back) and restarts, applied both to a [`Store`] on a [`ManualClock`] and to a plain
 //! `BTreeMap` model of Redis's semantics (tests/model/redis.rs). Every reply is compared — values
 //! and error texts — and after every restart, and at the end, the store's whole contents
-//! (values and deadlines of every key of the key space, and DBSIZE) must equal the model's.
+//! (type, value or elements, and deadline of every key of the key space, and DBSIZE) must equal
+//! the model's.
 //!
 //! 64 cases of up to 60 steps by default; `PROPTEST_CASES=5000 cargo test --test model` for a
 //! longer run. To add a command: see tests/model/cmd.rs.
@@ -16,14 +18,14 @@ use std::path::Path;
 use std::sync::Arc;
 
 use keyp::{
-    Durability, Error, ExpireCondition, ExpireTime, Expiry, GetExAction, ManualClock, SetOptions,
-    SetTtl, Store, StoreOptions,
+    Durability, Error, ExpireCondition, ExpireTime, Expiry, GetExAction, KeyType, ManualClock,
+    SetOptions, SetTtl, Store, StoreOptions, ZRange,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
-use cmd::{key_count, run_cmd, Cmd, Reply, K, T0};
+use cmd::{key_count, run_cmd, Cmd, IntoReply, Reply, K, T0};
 use redis::{Model, Value};
 
 /// One step of a test case.
@@ -145,8 +147,22 @@ fn store_err(e: Error) -> TestCaseError {
     TestCaseError::fail(format!("store error: {e}"))
 }
 
-/// The store's contents equal the model's: every key of the key space has the same value and
-/// deadline, and DBSIZE matches (so there is no other key).
+/// The whole contents of `key` as a reply: a string's value, a collection's elements (as
+/// `Value::contents` gives them), or nil.
+fn read_contents(r: &keyp::ReadTxn<'_>, key: &[u8]) -> keyp::Result<Reply> {
+    Ok(match r.key_type(key)? {
+        None => Reply::Nil,
+        Some(KeyType::String) => Reply::bulk(r.get(key)?.as_deref()),
+        Some(KeyType::List) => r.lrange(key, 0, -1).into_reply(),
+        Some(KeyType::Hash) => r.hgetall(key).into_reply().sorted(),
+        Some(KeyType::Set) => r.smembers(key).into_reply().sorted(),
+        Some(KeyType::ZSet) => r.zrange(key, &ZRange::rank(0, -1)).into_reply(),
+        Some(other) => Reply::Err(format!("unexpected type {other}")),
+    })
+}
+
+/// The store's contents equal the model's: every key of the key space has the same type,
+/// value and deadline, and DBSIZE matches (so there is no other key).
 fn check_contents(store: &Store, model: &mut Model, when: &str) -> Result<(), TestCaseError> {
     model.purge();
     let (found, dbsize) = store
@@ -154,27 +170,25 @@ fn check_contents(store: &Store, model: &mut Model, when: &str) -> Result<(), Te
             let mut found = Vec::new();
             for i in 0..key_count() {
                 let key = K(i).bytes();
-                found.push((K(i), r.get(key)?, r.expire_time(key)?));
+                let type_name = r.key_type(key)?.map_or("none", KeyType::as_str);
+                found.push((K(i), type_name, read_contents(r, key)?, r.expire_time(key)?));
             }
             Ok((found, r.dbsize()?))
         })
         .map_err(store_err)?;
-    for (k, value, expire_time) in found {
+    for (k, type_name, contents, expire_time) in found {
         let entry = model.data.get(k.bytes());
-        let want_value = entry.map(|e| match &e.value {
-            Value::Str(s) => s.clone(),
+        let want_type = entry.map_or("none", |e| e.value.type_name());
+        let want_contents = entry.map_or(Reply::Nil, |e| match &e.value {
+            Value::Str(s) => Reply::Bulk(s.clone()),
+            other => other.contents().unwrap_or(Reply::Nil),
         });
         let want_time = match entry {
             None => ExpireTime::Missing,
             Some(e) => e.deadline.map_or(ExpireTime::Persistent, ExpireTime::AtMs),
         };
-        prop_assert_eq!(
-            value.map(|b| b.to_vec()),
-            want_value,
-            "{} {:?} value",
-            when,
-            k
-        );
+        prop_assert_eq!(type_name, want_type, "{} {:?} type", when, k);
+        prop_assert_eq!(contents, want_contents, "{} {:?} contents", when, k);
         prop_assert_eq!(expire_time, want_time, "{} {:?} deadline", when, k);
     }
     prop_assert_eq!(dbsize, model.data.len() as u64, "{} dbsize", when);

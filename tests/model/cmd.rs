@@ -3,6 +3,12 @@
 //!
 //! Adding a command: one [`Cmd`] variant, one arm in [`cmd()`], one arm in [`run_cmd!`], one arm
 //! in `Model::apply` (redis.rs).
+//!
+//! Besides strings, TTLs and the key space, a few commands of each collection type (list, hash,
+//! set, sorted set) put collections in the same key space, so that every key-space, TTL and
+//! string command also meets them (WRONGTYPE, RENAME and COPY of a collection, a deadline on a
+//! collection, a collection emptied or overwritten and then recreated). Each type's own model
+//! test (tests/model_<type>.rs) covers its commands in depth.
 
 use std::fmt;
 use std::sync::OnceLock;
@@ -108,6 +114,20 @@ pub enum Cmd {
     ExpireTime(K),
     PExpireTime(K),
     Persist(K),
+    Rename(K, K),
+    Copy(K, K, bool),
+    RPush(K, Vec<V>),
+    LPop(K),
+    LRange(K),
+    HSet(K, Vec<(V, V)>),
+    HDel(K, Vec<V>),
+    HGetAll(K),
+    SAdd(K, Vec<V>),
+    SRem(K, Vec<V>),
+    SMembers(K),
+    ZAdd(K, Vec<(i64, V)>),
+    ZRem(K, Vec<V>),
+    ZRange(K),
 }
 
 /// A command's result in a form both the store and the model produce: values, or an error's
@@ -121,6 +141,8 @@ pub enum Reply {
     Bulk(Vec<u8>),
     Status(&'static str),
     Array(Vec<Reply>),
+    /// A score, as Rust prints the f64.
+    Score(String),
     Err(String),
 }
 
@@ -129,6 +151,22 @@ impl Reply {
     pub fn bulk(value: Option<&[u8]>) -> Reply {
         value.map_or(Reply::Nil, |v| Reply::Bulk(v.to_vec()))
     }
+
+    /// The same reply with an array's items sorted (for replies in no defined order).
+    pub fn sorted(self) -> Reply {
+        match self {
+            Reply::Array(mut items) => {
+                items.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+                Reply::Array(items)
+            }
+            other => other,
+        }
+    }
+}
+
+/// The elements of a multi-element command.
+pub fn elements(vs: &[V]) -> Vec<&[u8]> {
+    vs.iter().map(|v| &v.0[..]).collect()
 }
 
 /// Conversion of the store's typed results into [`Reply`].
@@ -196,6 +234,38 @@ impl IntoReply for ExpireTime {
     }
 }
 
+impl IntoReply for Vec<Bytes> {
+    fn into_reply(self) -> Reply {
+        Reply::Array(self.iter().map(|b| Reply::Bulk(b.to_vec())).collect())
+    }
+}
+
+/// Hash fields and their values (the caller sorts: HGETALL's order is the store's own).
+impl IntoReply for Vec<(Bytes, Bytes)> {
+    fn into_reply(self) -> Reply {
+        let pairs = self.into_iter().map(|(field, value)| {
+            Reply::Array(vec![
+                Reply::Bulk(field.to_vec()),
+                Reply::Bulk(value.to_vec()),
+            ])
+        });
+        Reply::Array(pairs.collect())
+    }
+}
+
+/// Members and scores in the reply's order (scores of the model are whole numbers).
+impl IntoReply for Vec<(Bytes, f64)> {
+    fn into_reply(self) -> Reply {
+        let pairs = self.into_iter().map(|(member, score)| {
+            Reply::Array(vec![
+                Reply::Bulk(member.to_vec()),
+                Reply::Score(score.to_string()),
+            ])
+        });
+        Reply::Array(pairs.collect())
+    }
+}
+
 impl<T: IntoReply> IntoReply for keyp::Result<T> {
     fn into_reply(self) -> Reply {
         match self {
@@ -219,7 +289,7 @@ pub fn pairs(kvs: &[(K, V)]) -> Vec<(&'static [u8], &[u8])> {
 /// names and signatures) — and converts the result into a [`Reply`].
 macro_rules! run_cmd {
     ($target:expr, $cmd:expr) => {{
-        use $crate::cmd::{keys, pairs, Cmd, IntoReply};
+        use $crate::cmd::{elements, keys, pairs, Cmd, IntoReply};
         let t = $target;
         match $cmd {
             Cmd::Get(k) => t.get(k.bytes()).into_reply(),
@@ -261,6 +331,29 @@ macro_rules! run_cmd {
                 .into_reply(),
             Cmd::PExpireTime(k) => t.expire_time(k.bytes()).into_reply(),
             Cmd::Persist(k) => t.persist(k.bytes()).into_reply(),
+            Cmd::Rename(a, b) => t.rename(a.bytes(), b.bytes()).into_reply(),
+            Cmd::Copy(a, b, replace) => t.copy(a.bytes(), b.bytes(), None, *replace).into_reply(),
+            Cmd::RPush(k, vs) => t.rpush(k.bytes(), &elements(vs)).into_reply(),
+            Cmd::LPop(k) => t.lpop(k.bytes()).into_reply(),
+            Cmd::LRange(k) => t.lrange(k.bytes(), 0, -1).into_reply(),
+            Cmd::HSet(k, fvs) => {
+                let fvs: Vec<(&[u8], &[u8])> =
+                    fvs.iter().map(|(f, v)| (&f.0[..], &v.0[..])).collect();
+                t.hset(k.bytes(), &fvs).into_reply()
+            }
+            Cmd::HDel(k, fs) => t.hdel(k.bytes(), &elements(fs)).into_reply(),
+            Cmd::HGetAll(k) => t.hgetall(k.bytes()).into_reply().sorted(),
+            Cmd::SAdd(k, ms) => t.sadd(k.bytes(), &elements(ms)).into_reply(),
+            Cmd::SRem(k, ms) => t.srem(k.bytes(), &elements(ms)).into_reply(),
+            Cmd::SMembers(k) => t.smembers(k.bytes()).into_reply().sorted(),
+            Cmd::ZAdd(k, pairs) => {
+                let pairs: Vec<(f64, &[u8])> =
+                    pairs.iter().map(|(s, m)| (*s as f64, &m.0[..])).collect();
+                t.zadd(k.bytes(), keyp::ZAddOptions::default(), &pairs)
+                    .into_reply()
+            }
+            Cmd::ZRem(k, ms) => t.zrem(k.bytes(), &elements(ms)).into_reply(),
+            Cmd::ZRange(k) => t.zrange(k.bytes(), &keyp::ZRange::rank(0, -1)).into_reply(),
         }
     }};
 }
@@ -419,8 +512,50 @@ fn expire_arg(seconds: bool, absolute: bool) -> impl Strategy<Value = i64> {
     ]
 }
 
+/// A collection element: few distinct ones, so commands meet on the same members; the empty
+/// one and long ones (stored as a 400-byte prefix plus a hash) sharing their first 400 bytes.
+fn element() -> impl Strategy<Value = V> {
+    prop_oneof![
+        6 => proptest::sample::select(vec!["", "a", "b", "c", "1", "-2"])
+            .prop_map(|e| V(e.as_bytes().to_vec())),
+        1 => (0u8..2).prop_map(|tail| V([vec![b'E'; 600], vec![tail]].concat())),
+    ]
+}
+
+fn element_list() -> impl Strategy<Value = Vec<V>> {
+    vec(element(), 1..4)
+}
+
+/// A command of one of the collection types, or RENAME / COPY (which move any type).
+fn collection_cmd() -> impl Strategy<Value = Cmd> {
+    prop_oneof![
+        2 => (key(), key()).prop_map(|(a, b)| Cmd::Rename(a, b)),
+        2 => (key(), key(), any::<bool>()).prop_map(|(a, b, r)| Cmd::Copy(a, b, r)),
+        3 => (key(), element_list()).prop_map(|(k, vs)| Cmd::RPush(k, vs)),
+        2 => key().prop_map(Cmd::LPop),
+        1 => key().prop_map(Cmd::LRange),
+        3 => (key(), vec((element(), value()), 1..3)).prop_map(|(k, fvs)| Cmd::HSet(k, fvs)),
+        2 => (key(), element_list()).prop_map(|(k, fs)| Cmd::HDel(k, fs)),
+        1 => key().prop_map(Cmd::HGetAll),
+        3 => (key(), element_list()).prop_map(|(k, ms)| Cmd::SAdd(k, ms)),
+        2 => (key(), element_list()).prop_map(|(k, ms)| Cmd::SRem(k, ms)),
+        1 => key().prop_map(Cmd::SMembers),
+        3 => (key(), vec((-2i64..3, element()), 1..4)).prop_map(|(k, ps)| Cmd::ZAdd(k, ps)),
+        2 => (key(), element_list()).prop_map(|(k, ms)| Cmd::ZRem(k, ms)),
+        1 => key().prop_map(Cmd::ZRange),
+    ]
+}
+
 /// Any command.
 pub fn cmd() -> impl Strategy<Value = Cmd> {
+    prop_oneof![
+        3 => string_cmd(),
+        1 => collection_cmd(),
+    ]
+}
+
+/// A string, TTL or key-space command.
+fn string_cmd() -> impl Strategy<Value = Cmd> {
     prop_oneof![
         4 => key().prop_map(Cmd::Get),
         1 => key().prop_map(Cmd::GetWith),

@@ -2,7 +2,7 @@
 //! and observed behaviour (checked against `redis-server` 7.0), independently of keyp's code.
 //! Deliberately naive: expired keys are dropped before every command, values are `Vec`s.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use keyp::{ExpireCondition, Expiry, GetExAction, SetCondition, SetOptions, SetTtl};
 
@@ -11,15 +11,76 @@ use crate::cmd::{Cmd, Reply, K, V};
 const NOT_INTEGER: &str = "ERR value is not an integer or out of range";
 const OVERFLOW: &str = "ERR increment or decrement would overflow";
 const DECREMENT_OVERFLOW: &str = "ERR decrement would overflow";
+const WRONGTYPE: &str = "WRONGTYPE Operation against a key holding the wrong kind of value";
+
+fn wrongtype() -> Reply {
+    Reply::Err(WRONGTYPE.into())
+}
 
 fn invalid_expire(command: &str) -> Reply {
     Reply::Err(format!("ERR invalid expire time in '{command}' command"))
 }
 
-/// A stored value. Only strings exist so far; other types become variants here.
+/// A stored value. Sorted-set scores are whole numbers (the generator's), so `i64` holds them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
     Str(Vec<u8>),
+    List(VecDeque<Vec<u8>>),
+    Hash(BTreeMap<Vec<u8>, Vec<u8>>),
+    Set(BTreeSet<Vec<u8>>),
+    ZSet(BTreeMap<Vec<u8>, i64>),
+}
+
+impl Value {
+    /// TYPE's name for the value.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Str(_) => "string",
+            Value::List(_) => "list",
+            Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
+            Value::ZSet(_) => "zset",
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Value::Str(_) => false,
+            Value::List(l) => l.is_empty(),
+            Value::Hash(h) => h.is_empty(),
+            Value::Set(s) => s.is_empty(),
+            Value::ZSet(z) => z.is_empty(),
+        }
+    }
+
+    /// The reply of the type's read-everything command (LRANGE 0 -1, HGETALL and SMEMBERS
+    /// sorted, ZRANGE 0 -1 WITHSCORES); `None` for a string.
+    pub fn contents(&self) -> Option<Reply> {
+        let bulk = |b: &Vec<u8>| Reply::Bulk(b.clone());
+        Some(match self {
+            Value::Str(_) => return None,
+            Value::List(l) => Reply::Array(l.iter().map(bulk).collect()),
+            Value::Hash(h) => Reply::Array(
+                h.iter()
+                    .map(|(f, v)| Reply::Array(vec![bulk(f), bulk(v)]))
+                    .collect(),
+            )
+            .sorted(),
+            Value::Set(s) => Reply::Array(s.iter().map(bulk).collect()).sorted(),
+            Value::ZSet(z) => {
+                let mut pairs: Vec<(i64, &Vec<u8>)> = z.iter().map(|(m, s)| (*s, m)).collect();
+                pairs.sort();
+                Reply::Array(
+                    pairs
+                        .into_iter()
+                        .map(|(s, m)| {
+                            Reply::Array(vec![bulk(m), Reply::Score((s as f64).to_string())])
+                        })
+                        .collect(),
+                )
+            }
+        })
+    }
 }
 
 /// A key's value and deadline (absolute ms; alive while `now <= deadline`).
@@ -97,11 +158,71 @@ impl Model {
             .retain(|_, e| e.deadline.map_or(true, |d| now <= d));
     }
 
-    /// The string at `key` (the place a WRONGTYPE error will come from once other types exist).
+    /// The string at `key`; WRONGTYPE for another type.
     fn string(&self, key: K) -> Result<Option<&Vec<u8>>, Reply> {
-        Ok(self.data.get(key.bytes()).map(|e| match &e.value {
-            Value::Str(s) => s,
-        }))
+        match self.data.get(key.bytes()).map(|e| &e.value) {
+            None => Ok(None),
+            Some(Value::Str(s)) => Ok(Some(s)),
+            Some(_) => Err(wrongtype()),
+        }
+    }
+
+    /// The collection at `key` for a command of `empty`'s type, created (empty, without a
+    /// deadline) if missing; WRONGTYPE for another type.
+    fn collection(&mut self, key: K, empty: Value) -> Result<&mut Value, Reply> {
+        let entry = self.data.entry(key.bytes().to_vec()).or_insert(Entry {
+            value: empty.clone(),
+            deadline: None,
+        });
+        if std::mem::discriminant(&entry.value) != std::mem::discriminant(&empty) {
+            return Err(wrongtype());
+        }
+        Ok(&mut entry.value)
+    }
+
+    /// Read-only access for a command of `empty`'s type: `None` for a missing key.
+    fn peek(&self, key: K, empty: &Value) -> Result<Option<&Value>, Reply> {
+        match self.data.get(key.bytes()) {
+            None => Ok(None),
+            Some(e) if std::mem::discriminant(&e.value) == std::mem::discriminant(empty) => {
+                Ok(Some(&e.value))
+            }
+            Some(_) => Err(wrongtype()),
+        }
+    }
+
+    /// Runs a write on the collection at `key` (created if missing); the key goes if the
+    /// collection ends empty.
+    fn write_collection(
+        &mut self,
+        key: K,
+        empty: Value,
+        write: impl FnOnce(&mut Value) -> Reply,
+    ) -> Result<Reply, Reply> {
+        let reply = write(self.collection(key, empty)?);
+        if self
+            .data
+            .get(key.bytes())
+            .is_some_and(|e| e.value.is_empty())
+        {
+            self.data.remove(key.bytes());
+        }
+        Ok(reply)
+    }
+
+    /// Runs a removing write on the collection at `key`: a missing key gives `missing`
+    /// without creating anything.
+    fn remove_from(
+        &mut self,
+        key: K,
+        empty: Value,
+        missing: Reply,
+        write: impl FnOnce(&mut Value) -> Reply,
+    ) -> Result<Reply, Reply> {
+        if self.peek(key, &empty)?.is_none() {
+            return Ok(missing);
+        }
+        self.write_collection(key, empty, write)
     }
 
     fn deadline(&self, key: K) -> Option<u64> {
@@ -202,10 +323,11 @@ impl Model {
                 Reply::Int(deleted as i64)
             }
             Cmd::Exists(ks) => Reply::Int(ks.iter().filter(|k| self.exists(**k)).count() as i64),
-            Cmd::Type(k) => Reply::Status(match self.data.get(k.bytes()).map(|e| &e.value) {
-                None => "none",
-                Some(Value::Str(_)) => "string",
-            }),
+            Cmd::Type(k) => Reply::Status(
+                self.data
+                    .get(k.bytes())
+                    .map_or("none", |e| e.value.type_name()),
+            ),
             Cmd::DbSize => Reply::Int(self.data.len() as i64),
             Cmd::FlushDb => {
                 self.data.clear();
@@ -247,7 +369,91 @@ impl Model {
                 }
                 _ => Reply::Bool(false),
             },
+            Cmd::Rename(a, b) => {
+                let entry = self
+                    .data
+                    .remove(a.bytes())
+                    .ok_or_else(|| Reply::Err("ERR no such key".into()))?;
+                self.data.insert(b.bytes().to_vec(), entry);
+                Reply::Ok
+            }
+            Cmd::Copy(a, b, replace) => {
+                if a == b {
+                    return Err(Reply::Err(
+                        "ERR source and destination objects are the same".into(),
+                    ));
+                }
+                let Some(entry) = self.data.get(a.bytes()).cloned() else {
+                    return Ok(Reply::Bool(false));
+                };
+                if self.exists(*b) && !replace {
+                    return Ok(Reply::Bool(false));
+                }
+                self.data.insert(b.bytes().to_vec(), entry);
+                Reply::Bool(true)
+            }
+            Cmd::RPush(k, vs) => self.write_collection(*k, Value::List(VecDeque::new()), |v| {
+                let Value::List(list) = v else { unreachable!() };
+                list.extend(vs.iter().map(|e| e.0.clone()));
+                Reply::Int(list.len() as i64)
+            })?,
+            Cmd::LPop(k) => {
+                self.remove_from(*k, Value::List(VecDeque::new()), Reply::Nil, |v| {
+                    let Value::List(list) = v else { unreachable!() };
+                    Reply::bulk(list.pop_front().as_deref())
+                })?
+            }
+            Cmd::HSet(k, fvs) => self.write_collection(*k, Value::Hash(BTreeMap::new()), |v| {
+                let Value::Hash(hash) = v else { unreachable!() };
+                let added = fvs
+                    .iter()
+                    .filter(|(f, value)| hash.insert(f.0.clone(), value.0.clone()).is_none())
+                    .count();
+                Reply::Int(added as i64)
+            })?,
+            Cmd::HDel(k, fs) => {
+                self.remove_from(*k, Value::Hash(BTreeMap::new()), Reply::Int(0), |v| {
+                    let Value::Hash(hash) = v else { unreachable!() };
+                    Reply::Int(fs.iter().filter(|f| hash.remove(&f.0).is_some()).count() as i64)
+                })?
+            }
+            Cmd::SAdd(k, ms) => self.write_collection(*k, Value::Set(BTreeSet::new()), |v| {
+                let Value::Set(set) = v else { unreachable!() };
+                Reply::Int(ms.iter().filter(|m| set.insert(m.0.clone())).count() as i64)
+            })?,
+            Cmd::SRem(k, ms) => {
+                self.remove_from(*k, Value::Set(BTreeSet::new()), Reply::Int(0), |v| {
+                    let Value::Set(set) = v else { unreachable!() };
+                    Reply::Int(ms.iter().filter(|m| set.remove(&m.0)).count() as i64)
+                })?
+            }
+            Cmd::ZAdd(k, pairs) => {
+                self.write_collection(*k, Value::ZSet(BTreeMap::new()), |v| {
+                    let Value::ZSet(zset) = v else { unreachable!() };
+                    let added = pairs
+                        .iter()
+                        .filter(|(score, m)| zset.insert(m.0.clone(), *score).is_none())
+                        .count();
+                    Reply::Int(added as i64)
+                })?
+            }
+            Cmd::ZRem(k, ms) => {
+                self.remove_from(*k, Value::ZSet(BTreeMap::new()), Reply::Int(0), |v| {
+                    let Value::ZSet(zset) = v else { unreachable!() };
+                    Reply::Int(ms.iter().filter(|m| zset.remove(&m.0).is_some()).count() as i64)
+                })?
+            }
+            Cmd::LRange(k) => self.read_all(*k, Value::List(VecDeque::new()))?,
+            Cmd::HGetAll(k) => self.read_all(*k, Value::Hash(BTreeMap::new()))?,
+            Cmd::SMembers(k) => self.read_all(*k, Value::Set(BTreeSet::new()))?,
+            Cmd::ZRange(k) => self.read_all(*k, Value::ZSet(BTreeMap::new()))?,
         })
+    }
+
+    /// A read-everything command of `empty`'s type: an empty array for a missing key.
+    fn read_all(&self, k: K, empty: Value) -> Result<Reply, Reply> {
+        let value = self.peek(k, &empty)?.unwrap_or(&empty);
+        Ok(value.contents().unwrap_or(Reply::Array(Vec::new())))
     }
 
     /// SET with options; the reply is `[written, previous]` as keyp's `SetOutcome`.
