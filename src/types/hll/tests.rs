@@ -1,0 +1,2 @@
+//! Unit tests of the HyperLogLog format: the sparse encoder and decoder, dense registers and
+//! the estimator.
