@@ -163,6 +163,27 @@ impl WriteTxn<'_> {
             .unwrap_or_default())
     }
 
+    /// True if the live string at `encoded` is a dense HyperLogLog none of whose registers
+    /// `elements` would raise: PFADD's common case, answered without copying the value.
+    fn dense_raises_nothing(
+        &self,
+        encoded: &EncodedKey,
+        key: &[u8],
+        elements: &[impl AsRef<[u8]>],
+    ) -> Result<bool> {
+        let Some(meta) = self.meta_any(encoded, key)? else {
+            return Ok(false);
+        };
+        if !matches!(format::encoding(meta.body), Ok(Encoding::Dense)) {
+            return Ok(false);
+        }
+        let registers = format::registers(meta.body);
+        Ok(elements.iter().all(|element| {
+            let (index, count) = format::pattern(element.as_ref());
+            count <= format::dense_get(registers, index)
+        }))
+    }
+
     /// PFADD: adds `elements` to the HyperLogLog at `key`, creating an empty one first if the
     /// key is missing. True if a register changed, or if the key was created (even with no
     /// elements), as Redis replies 1; a change marks the cached cardinality stale.
@@ -186,6 +207,10 @@ impl WriteTxn<'_> {
     pub fn pfadd(&mut self, key: impl AsRef<[u8]>, elements: &[impl AsRef<[u8]>]) -> Result<bool> {
         let key = key.as_ref();
         let (encoded, old) = self.find_string(key)?;
+        if old.is_some() && self.dense_raises_nothing(&encoded, key, elements)? {
+            // A dense value is never unshared (it is too long for "embstr").
+            return Ok(false);
+        }
         let (mut value, mut updated) = match &old {
             None => (format::empty(), true),
             Some(_) => {
