@@ -221,6 +221,15 @@ pub enum Error {
     /// A `numkeys` argument larger than the number of arguments that follow it.
     #[error("ERR Number of keys can't be greater than number of args")]
     NumkeysTooMany,
+    /// A HyperLogLog command (PFADD, PFCOUNT, PFMERGE) on a string that is not a HyperLogLog:
+    /// shorter than the 16-byte header, without the `HYLL` magic, with an unknown encoding
+    /// byte, or dense but not exactly 12,304 bytes long.
+    #[error("WRONGTYPE Key is not a valid HyperLogLog string value.")]
+    NotHyperLogLog,
+    /// A HyperLogLog whose header is valid but whose registers are not: sparse opcodes that do
+    /// not cover exactly the 16,384 registers.
+    #[error("INVALIDOBJ Corrupted HLL object detected")]
+    CorruptHyperLogLog,
 }
 
 impl Error {

@@ -5,6 +5,7 @@
 pub(crate) mod bitmap;
 pub(crate) mod collection;
 pub(crate) mod hash;
+pub(crate) mod hll;
 pub(crate) mod list;
 pub(crate) mod set;
 pub(crate) mod string;
