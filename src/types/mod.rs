@@ -7,6 +7,7 @@ pub(crate) mod collection;
 pub(crate) mod hash;
 pub(crate) mod list;
 pub(crate) mod set;
+pub(crate) mod stream;
 pub(crate) mod string;
 pub(crate) mod zset;
 
