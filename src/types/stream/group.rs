@@ -3,7 +3,7 @@
 
 use bytes::Bytes;
 
-use super::args::{GroupStartId, XGroupCreateOptions};
+use super::group_args::{GroupStartId, XGroupCreateOptions};
 use super::{
     owned_id_key, owner_prefix, printable, read_u64, Scan, Stream, StreamId, StreamView,
     INVALID_ENTRIES_READ,

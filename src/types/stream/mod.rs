@@ -44,7 +44,9 @@
 
 mod args;
 mod blocking;
+mod claim;
 mod group;
+mod group_args;
 mod id;
 mod info;
 mod pel;
@@ -56,13 +58,17 @@ use lmdb::{Cursor, Transaction};
 use lmdb_sys::{MDB_LAST, MDB_NEXT, MDB_PREV, MDB_SET_RANGE};
 
 pub use args::{
-    parse_block_timeout, parse_xinfo_full_count, GroupReadId, GroupStartId, Trim, TrimStrategy,
-    XAddArgs, XAddId, XAutoClaimArgs, XClaimArgs, XClaimOptions, XGroupCreateOptions, XPendingArgs,
-    XReadArgs, XReadId, XSetIdArgs,
+    parse_block_timeout, GroupReadId, Trim, TrimStrategy, XAddArgs, XAddId, XReadArgs, XReadId,
+    XSetIdArgs,
+};
+pub use claim::AutoClaimed;
+pub use group_args::{
+    parse_xinfo_full_count, GroupStartId, XAutoClaimArgs, XClaimArgs, XClaimOptions,
+    XGroupCreateOptions, XPendingArgs,
 };
 pub use id::StreamId;
 pub use info::{ConsumerInfo, FullConsumer, FullGroup, GroupInfo, StreamFullInfo, StreamInfo};
-pub use pel::{AutoClaimed, PendingEntry, PendingSummary};
+pub use pel::{PendingEntry, PendingSummary};
 
 use crate::error::{Error, Result};
 use crate::storage::element::{self, ElementKey, ElementKind};
