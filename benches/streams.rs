@@ -66,7 +66,11 @@ fn bench(c: &mut Criterion) {
     group.bench_function("xadd", |b| {
         b.iter(|| {
             store
-                .xadd(KEY, XAddArgs::new(XAddId::Auto), &[("payload:", "value:0123456789")])
+                .xadd(
+                    KEY,
+                    XAddArgs::new(XAddId::Auto),
+                    &[("payload:", "value:0123456789")],
+                )
                 .unwrap()
         })
     });

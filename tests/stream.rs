@@ -19,6 +19,8 @@ mod groups;
 mod info;
 #[path = "stream/keyspace.rs"]
 mod keyspace;
+#[path = "stream/read.rs"]
+mod read;
 
 /// The clock's reading when a test starts.
 pub const T0: u64 = 1_000_000;

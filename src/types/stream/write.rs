@@ -212,7 +212,7 @@ impl WriteTxn<'_> {
             .iter()
             .map(|(f, v)| f.as_ref().len() + v.as_ref().len())
             .sum();
-        if total >= MAX_ENTRY_BYTES {
+        if total > MAX_ENTRY_BYTES {
             return Err(E::StreamElementsTooLarge);
         }
         self.stream_append(&mut stream, id, &encode_fields(fields))?;
