@@ -226,7 +226,7 @@ fn xinfo_full_count_parsing() -> Result<()> {
 }
 
 #[test]
-fn radix_tree_figures_follow_nodes_of_100_entries() -> Result<()> {
+fn radix_tree_figures_follow_redis_nodes() -> Result<()> {
     let (_dir, store, _clock) = open()?;
     // Figures read from redis-server 7.0.15 for the same IDs.
     let figures = |store: &Store| -> Result<(u64, u64)> {
@@ -268,6 +268,58 @@ fn radix_tree_figures_follow_nodes_of_100_entries() -> Result<()> {
         Ok(())
     })?;
     assert_eq!(figures(&store)?, (10, 16));
+    // Nodes also end at 4096 bytes of listpack (figures from redis-server 7.0.15).
+    let sized: [(u64, usize, bool, (u64, u64)); 4] = [
+        (500, 100, false, (14, 32)),
+        (50, 1000, false, (13, 28)),
+        (300, 3000, false, (300, 604)),
+        (300, 30, true, (4, 11)),
+    ];
+    for (n, size, alternate, want) in sized {
+        store.del(&["t"])?;
+        let value = "x".repeat(size);
+        store.transaction(|tx| {
+            for i in 1..=n {
+                let field = if !alternate {
+                    "f"
+                } else if i % 2 == 1 {
+                    "a"
+                } else {
+                    "bb"
+                };
+                let at = keyp::XAddId::Explicit(StreamId::new(i, 0));
+                tx.xadd("t", keyp::XAddArgs::new(at), &[(field, value.as_str())])?;
+            }
+            Ok(())
+        })?;
+        assert_eq!(figures(&store)?, want, "{n} entries of {size} bytes");
+    }
+    // Trimming and deleting follow the same nodes.
+    let (x, y) = ("x".repeat(100), "y".repeat(40));
+    store.del(&["t"])?;
+    for i in 1..=500 {
+        add(&store, "t", &format!("{i}"), &[("f", &x)])?;
+    }
+    assert_eq!(
+        store.xtrim("t", keyp::Trim::parse(&words("MAXLEN ~ 250"))?)?,
+        216
+    );
+    store.xdel(
+        "t",
+        &(250..300).map(|i| StreamId::new(i, 0)).collect::<Vec<_>>(),
+    )?;
+    for i in 501..530 {
+        add(&store, "t", &format!("{i}"), &[("g", &y)])?;
+    }
+    assert_eq!(
+        store.xtrim("t", keyp::Trim::parse(&words("MINID ~ 420"))?)?,
+        130
+    );
+    let info = store.xinfo_stream("t")?;
+    assert_eq!(
+        (info.length, info.radix_tree_keys, info.radix_tree_nodes),
+        (133, 4, 10)
+    );
     // Deleting a node's last live entry drops the node; the next entry starts a new one, as the
     // remaining node is full (100 entries, live or deleted).
     store.del(&["t"])?;

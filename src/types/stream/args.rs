@@ -58,11 +58,10 @@ pub enum TrimStrategy {
 
 /// XADD's and XTRIM's trimming: the strategy, `~` and LIMIT.
 ///
-/// With `~` only whole nodes go, as Redis trims whole listpack nodes. keyp emulates the nodes:
-/// an entry joins the last node unless it already holds 100 entries (live or deleted; Redis
-/// 7.0's `stream-node-max-entries`), else it starts a new one. Redis also closes a node at
-/// 4096 bytes (`stream-node-max-bytes`), which keyp does not count: for entries of more than
-/// about 40 bytes Redis's nodes are smaller, so `~` trims there in finer steps than here.
+/// With `~` only whole nodes go, as Redis trims whole listpack nodes. keyp emulates Redis
+/// 7.0's nodes exactly for a stream built by appends: a node ends at 100 entries (live or
+/// deleted) or when its listpack, sized with listpack's encoding rules, would reach 4096
+/// bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Trim {
     /// MAXLEN or MINID.

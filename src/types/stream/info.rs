@@ -6,7 +6,8 @@ use std::collections::HashSet;
 use bytes::Bytes;
 
 use super::group::group_lag;
-use super::write::{Node, NodeSeek};
+use super::node::Node;
+use super::write::NodeSeek;
 use super::{printable, StreamEntry, StreamId, StreamView, INVALID_ENTRIES_READ};
 #[cfg(doc)]
 use crate::error::Error;

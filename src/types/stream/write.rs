@@ -1,9 +1,8 @@
-//! XADD, XDEL, XTRIM and XSETID, and the emulated listpack nodes they maintain.
+//! XADD, XDEL, XTRIM and XSETID, and the upkeep of the emulated listpack nodes.
 
 use super::args::{Trim, TrimStrategy, XAddArgs, XAddId, XSetIdArgs};
-use super::{
-    encode_fields, id_key, read_u64, Scan, Stream, StreamId, StreamView, NODE_MAX_ENTRIES,
-};
+use super::node::Node;
+use super::{encode_fields, id_key, Scan, Stream, StreamId, StreamView};
 #[cfg(doc)]
 use crate::error::Error;
 use crate::error::{Error as E, Result};
@@ -13,35 +12,6 @@ use crate::txn::{ReadTxn, WriteTxn};
 
 /// The most bytes of fields and values one entry may hold (Redis's listpack safety limit).
 const MAX_ENTRY_BYTES: usize = 1 << 30;
-
-/// An emulated listpack node: its live and deleted entries, and the last ID appended to it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Node {
-    pub(crate) master: StreamId,
-    pub(crate) live: u64,
-    pub(crate) deleted: u64,
-    pub(crate) last: StreamId,
-}
-
-impl Node {
-    fn decode(master: StreamId, raw: &[u8]) -> Result<Node> {
-        Ok(Node {
-            master,
-            live: read_u64(raw, 0)?,
-            deleted: read_u64(raw, 8)?,
-            last: StreamId::from_bytes(raw.get(16..).unwrap_or_default())
-                .ok_or(E::Corrupt("stream node"))?,
-        })
-    }
-
-    fn encode(&self) -> [u8; 32] {
-        let mut out = [0u8; 32];
-        out[..8].copy_from_slice(&self.live.to_be_bytes());
-        out[8..16].copy_from_slice(&self.deleted.to_be_bytes());
-        out[16..].copy_from_slice(&self.last.to_bytes());
-        out
-    }
-}
 
 impl ReadTxn<'_> {
     /// The nodes of stream `key_id`: the first one from `from` on (ascending), or the last
@@ -109,29 +79,23 @@ impl WriteTxn<'_> {
         &mut self,
         stream: &mut Stream,
         id: StreamId,
-        fields: &[u8],
+        field_list: &[(&[u8], &[u8])],
     ) -> Result<()> {
         let key_id = stream.key_id();
         let tail = self.stream_nodes(key_id, NodeSeek::Last, 1)?.pop();
         let node = match tail {
-            Some(mut node) if node.live + node.deleted < NODE_MAX_ENTRIES => {
-                node.live += 1;
-                node.last = id;
+            Some(mut node) if node.has_room(field_list) => {
+                node.append(id, field_list);
                 node
             }
             _ => {
                 stream.state.nodes += 1;
-                Node {
-                    master: id,
-                    live: 1,
-                    deleted: 0,
-                    last: id,
-                }
+                Node::start(id, field_list)
             }
         };
         self.put_node(key_id, &node)?;
         let key = id_key(key_id, ElementKind::StreamEntry, id);
-        self.put_element(&key, &id.seq.to_be_bytes(), fields)?;
+        self.put_element(&key, &id.seq.to_be_bytes(), &encode_fields(field_list))?;
         stream.collection.count += 1;
         if stream.collection.count == 1 {
             stream.state.first_id = id;
@@ -215,7 +179,11 @@ impl WriteTxn<'_> {
         if total > MAX_ENTRY_BYTES {
             return Err(E::StreamElementsTooLarge);
         }
-        self.stream_append(&mut stream, id, &encode_fields(fields))?;
+        let field_list: Vec<(&[u8], &[u8])> = fields
+            .iter()
+            .map(|(f, v)| (f.as_ref(), v.as_ref()))
+            .collect();
+        self.stream_append(&mut stream, id, &field_list)?;
         if let Some(trim) = &args.trim {
             self.stream_trim(&mut stream, trim)?;
         }
