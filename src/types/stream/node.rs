@@ -12,7 +12,7 @@
 //! entries whose fields are the master's). Deleting entries only flags them in Redis, so the
 //! size never shrinks.
 
-use super::{decode_fields, encode_fields, read_u64, StreamId, NODE_MAX_ENTRIES};
+use super::{encode_fields, read_u64, StreamId, NODE_MAX_ENTRIES};
 use crate::error::{Error, Result};
 use crate::types::string::parse_i64;
 
@@ -97,15 +97,26 @@ impl Node {
         self.last = id;
     }
 
-    /// True when `fields` has exactly the master entry's field names, in order.
+    /// True when `fields` has exactly the master entry's field names, in order (read in place
+    /// from the encoded names).
     fn same_fields(&self, fields: &[(&[u8], &[u8])]) -> bool {
-        match decode_fields(&self.master_fields) {
-            Ok(names) => {
-                names.len() == fields.len()
-                    && names.iter().zip(fields).all(|((m, _), (f, _))| m == f)
-            }
-            Err(_) => false,
+        let raw = &self.master_fields;
+        let word = |at: usize| -> Option<usize> {
+            Some(u32::from_be_bytes(raw.get(at..at + 4)?.try_into().ok()?) as usize)
+        };
+        if word(0) != Some(fields.len()) {
+            return false;
         }
+        let mut at = 4;
+        for (field, _) in fields {
+            let Some(len) = word(at) else { return false };
+            if raw.get(at + 4..at + 4 + len) != Some(*field) {
+                return false;
+            }
+            // Skip the name and its empty value's length.
+            at += 4 + len + 4;
+        }
+        true
     }
 }
 
