@@ -230,6 +230,142 @@ pub enum Error {
     /// not cover exactly the 16,384 registers.
     #[error("INVALIDOBJ Corrupted HLL object detected")]
     CorruptHyperLogLog,
+    /// A stream ID argument that does not parse (or `-`/`+` where a real ID is needed).
+    #[error("ERR Invalid stream ID specified as stream command argument")]
+    StreamIdInvalid,
+    /// XADD with an ID not greater than the stream's last ID.
+    #[error("ERR The ID specified in XADD is equal or smaller than the target stream top item")]
+    StreamIdTooSmall,
+    /// XADD with the explicit ID 0-0.
+    #[error("ERR The ID specified in XADD must be greater than 0-0")]
+    StreamIdZero,
+    /// XADD on a stream whose last ID is the greatest possible one.
+    #[error("ERR The stream has exhausted the last possible ID, unable to add more items")]
+    StreamExhausted,
+    /// XADD whose fields and values together exceed what one stream entry can hold (1 GB).
+    #[error("ERR Elements are too large to be stored")]
+    StreamElementsTooLarge,
+    /// An exclusive range start `(id` with no ID after it.
+    #[error("ERR invalid start ID for the interval")]
+    StreamStartInterval,
+    /// An exclusive range end `(id` with no ID before it.
+    #[error("ERR invalid end ID for the interval")]
+    StreamEndInterval,
+    /// XADD or XTRIM given both MAXLEN and MINID.
+    #[error("ERR syntax error, MAXLEN and MINID options at the same time are not compatible")]
+    StreamMaxlenAndMinid,
+    /// XADD or XTRIM with a negative MAXLEN.
+    #[error("ERR The MAXLEN argument must be >= 0.")]
+    StreamMaxlenNegative,
+    /// XADD or XTRIM with a negative LIMIT.
+    #[error("ERR The LIMIT argument must be >= 0.")]
+    StreamLimitNegative,
+    /// XADD with LIMIT but neither MAXLEN nor MINID.
+    #[error("ERR syntax error, LIMIT cannot be used without specifying a trimming strategy")]
+    StreamLimitWithoutStrategy,
+    /// XTRIM with neither MAXLEN nor MINID.
+    #[error("ERR syntax error, XTRIM must be called with a trimming strategy")]
+    StreamXtrimWithoutStrategy,
+    /// LIMIT with an exact (`=` or no operator) trim.
+    #[error("ERR syntax error, LIMIT cannot be used without the special ~ option")]
+    StreamLimitWithoutApprox,
+    /// XSETID with a negative ENTRIESADDED.
+    #[error("ERR entries_added must be positive")]
+    XsetidEntriesAddedNegative,
+    /// XSETID whose ID is below its own MAXDELETEDID.
+    #[error("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id")]
+    XsetidBelowGivenMaxDeleted,
+    /// XSETID whose ID is below the stream's recorded maximal deleted ID.
+    #[error("ERR The ID specified in XSETID is smaller than current max_deleted_entry_id")]
+    XsetidBelowMaxDeleted,
+    /// XSETID whose ID is below the stream's last entry.
+    #[error("ERR The ID specified in XSETID is smaller than the target stream top item")]
+    XsetidBelowTopItem,
+    /// XSETID whose ENTRIESADDED is below the stream's length.
+    #[error("ERR The entries_added specified in XSETID is smaller than the target stream length")]
+    XsetidEntriesAddedBelowLength,
+    /// XREAD or XREADGROUP with an odd number of arguments after STREAMS (Redis 7.0 names
+    /// XREAD and `$` for both).
+    #[error(
+        "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified."
+    )]
+    StreamsUnbalanced,
+    /// XREAD given the GROUP option.
+    #[error("ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.")]
+    XreadGroupOption,
+    /// XREAD given the NOACK option.
+    #[error("ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.")]
+    XreadNoackOption,
+    /// XREADGROUP without the GROUP option.
+    #[error("ERR Missing GROUP option for XREADGROUP")]
+    XreadgroupMissingGroup,
+    /// XREADGROUP with the `$` ID.
+    #[error("ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.")]
+    XreadgroupDollar,
+    /// XREAD with the `>` ID.
+    #[error("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.")]
+    XreadGreaterThan,
+    /// A millisecond timeout (XREAD BLOCK) that is not an integer.
+    #[error("ERR timeout is not an integer or out of range")]
+    TimeoutNotInteger,
+    /// XREADGROUP on a missing key or group (key and group names, as Redis prints them).
+    #[error("NOGROUP No such key '{0}' or consumer group '{1}' in XREADGROUP with GROUP option")]
+    NoGroupXreadgroup(String, String),
+    /// XPENDING, XCLAIM or XAUTOCLAIM on a missing key or group (key and group names).
+    #[error("NOGROUP No such key '{0}' or consumer group '{1}'")]
+    NoGroupOrKey(String, String),
+    /// XGROUP SETID/CREATECONSUMER/DELCONSUMER or XINFO CONSUMERS on a missing group (group
+    /// and key names).
+    #[error("NOGROUP No such consumer group '{0}' for key name '{1}'")]
+    NoGroupForKey(String, String),
+    /// A blocked XREADGROUP whose group was destroyed while it waited.
+    #[error("NOGROUP the consumer group this client was blocked on no longer exists")]
+    NoGroupBlocked,
+    /// XGROUP CREATE of a group name the stream already has.
+    #[error("BUSYGROUP Consumer Group name already exists")]
+    BusyGroup,
+    /// XGROUP on a missing key (without MKSTREAM).
+    #[error("ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.")]
+    XgroupNoKey,
+    /// XGROUP's ENTRIESREAD below -1.
+    #[error("ERR value for ENTRIESREAD must be positive or -1")]
+    EntriesReadInvalid,
+    /// XCLAIM's min-idle-time is not an integer.
+    #[error("ERR Invalid min-idle-time argument for XCLAIM")]
+    XclaimMinIdle,
+    /// XCLAIM's IDLE is not an integer.
+    #[error("ERR Invalid IDLE option argument for XCLAIM")]
+    XclaimIdle,
+    /// XCLAIM's TIME is not an integer.
+    #[error("ERR Invalid TIME option argument for XCLAIM")]
+    XclaimTime,
+    /// XCLAIM's RETRYCOUNT is not an integer.
+    #[error("ERR Invalid RETRYCOUNT option argument for XCLAIM")]
+    XclaimRetryCount,
+    /// XCLAIM given an argument that is neither an ID (before the options) nor an option.
+    #[error("ERR Unrecognized XCLAIM option '{0}'")]
+    XclaimUnknownOption(String),
+    /// XAUTOCLAIM's min-idle-time is not an integer.
+    #[error("ERR Invalid min-idle-time argument for XAUTOCLAIM")]
+    XautoclaimMinIdle,
+    /// XAUTOCLAIM's COUNT is not an integer from 1 to 2^59 - 1.
+    #[error("ERR COUNT must be > 0")]
+    XautoclaimCount,
+    /// A command given too few arguments, or a number that does not fit its syntax (the
+    /// command's name, lowercase, as Redis prints it).
+    #[error("ERR wrong number of arguments for '{0}' command")]
+    WrongArity(&'static str),
+    /// XGROUP or XINFO with an unknown subcommand or wrong arguments for it (the subcommand as
+    /// given, and the command's name).
+    #[error(
+        "ERR unknown subcommand or wrong number of arguments for '{sub}'. Try {command} HELP."
+    )]
+    UnknownSubcommand {
+        /// The subcommand as the caller spelled it.
+        sub: String,
+        /// The command: XGROUP or XINFO.
+        command: &'static str,
+    },
 }
 
 impl Error {

@@ -58,6 +58,13 @@ pub use types::list::{
     parse_pop_count, parse_timeout, InsertPosition, ListEnd, LmpopArgs, LposOptions,
 };
 pub use types::set::SinterCardArgs;
+pub use types::stream::{
+    parse_block_timeout, parse_xinfo_full_count, AutoClaimed, ConsumerInfo, Fields, FullConsumer,
+    FullGroup, GroupInfo, GroupReadEntry, GroupReadId, GroupStartId, PendingEntry, PendingSummary,
+    StreamEntry, StreamFullInfo, StreamId, StreamInfo, Trim, TrimStrategy, XAddArgs, XAddId,
+    XAutoClaimArgs, XClaimArgs, XClaimOptions, XGroupCreateOptions, XPendingArgs, XReadArgs,
+    XReadId, XSetIdArgs,
+};
 pub use types::string::{
     Expiry, GetExAction, SetCondition, SetOptions, SetOutcome, SetTtl, MAX_STRING_LEN,
 };

@@ -58,6 +58,12 @@ pub(crate) struct KeyInfo {
 }
 
 impl KeyInfo {
+    /// True when the key has entries in the `elements` database to reclaim: any non-empty
+    /// collection, and any stream (an empty stream still holds its groups and consumers).
+    pub(crate) fn has_elements(&self) -> bool {
+        self.kind != KeyType::String && (self.count > 0 || self.kind == KeyType::Stream)
+    }
+
     pub(crate) fn of(meta: &Meta<'_>) -> Result<KeyInfo> {
         let (key_id, count) = if meta.kind == KeyType::String {
             (0, 0)
@@ -369,7 +375,7 @@ impl<'s> WriteTxn<'s> {
     /// Queues a dropped collection's elements for the background reclaimer: O(1) whatever the
     /// collection's size. Its key id is never reused, so nothing can see the old elements.
     pub(crate) fn forget_elements(&mut self, info: &KeyInfo) -> Result<()> {
-        if info.kind == KeyType::String || info.count == 0 {
+        if !info.has_elements() {
             return Ok(());
         }
         let mut record = [0u8; 9];

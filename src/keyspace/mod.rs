@@ -121,7 +121,7 @@ impl WriteTxn<'_> {
         let mut collections = Vec::new();
         let mut deadlines = Vec::new();
         self.for_each_record(db, |encoded, info| {
-            if info.kind != KeyType::String && info.count > 0 {
+            if info.has_elements() {
                 collections.push(info);
             }
             if info.expire_at_ms != 0 {

@@ -29,8 +29,9 @@ fn encoding_of(meta: &Meta<'_>) -> Result<&'static str> {
         KeyType::Hash => crate::types::hash::encoding(&view),
         KeyType::ZSet => crate::types::zset::encoding(&view),
         KeyType::Set => crate::types::set::encoding(&view),
-        // Streams are always "stream" in Redis 7.0 (and strings returned above).
-        KeyType::String | KeyType::Stream => "stream",
+        KeyType::Stream => crate::types::stream::encoding(&view),
+        // Returned above.
+        KeyType::String => "raw",
     })
 }
 

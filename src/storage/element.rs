@@ -45,6 +45,18 @@ pub(crate) enum ElementKind {
     ZsetScore = 5,
     /// List item: sequence number → item.
     ListItem = 6,
+    /// Stream entry: `ms` order + `seq:u64` → encoded field/value pairs.
+    StreamEntry = 8,
+    /// Stream consumer group: hashed by name → group record.
+    StreamGroup = 9,
+    /// Stream consumer: group id order + name → consumer record.
+    StreamConsumer = 10,
+    /// Stream pending entry (group PEL): group id order + entry id → delivery record.
+    StreamPending = 11,
+    /// Stream per-consumer PEL: consumer id order + entry id → empty.
+    StreamConsumerPending = 12,
+    /// Stream node (Redis's listpack node, emulated): master id → live/deleted counts.
+    StreamNode = 13,
 }
 
 /// The ordering hash of an element.

@@ -8,6 +8,7 @@ pub(crate) mod hash;
 pub(crate) mod hll;
 pub(crate) mod list;
 pub(crate) mod set;
+pub(crate) mod stream;
 pub(crate) mod string;
 pub(crate) mod zset;
 
