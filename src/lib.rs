@@ -31,6 +31,8 @@
 mod error;
 mod keyspace;
 mod notify;
+#[cfg(feature = "resp")]
+pub mod resp;
 mod storage;
 mod store;
 mod ttl;

@@ -1,0 +1,29 @@
+//! The command families: each file holds one family's table and handlers. A handler parses
+//! its arguments (with the typed API's `parse` helpers, for Redis's error texts), calls the
+//! typed API, and builds the reply.
+
+use super::command::CommandSpec;
+
+mod connection;
+mod keyspace;
+mod string;
+
+/// Every family's table; [`super::command::lookup`] indexes them.
+pub(crate) const TABLES: &[&[CommandSpec]] =
+    &[connection::COMMANDS, keyspace::COMMANDS, string::COMMANDS];
+
+/// A command of the table: name, arity, flags, first key, last key, key step, handler.
+macro_rules! spec {
+    ($name:literal, $arity:expr, [$($flag:literal),*], $first:expr, $last:expr, $step:expr, $kind:ident($f:expr)) => {
+        $crate::resp::command::CommandSpec {
+            name: $name,
+            arity: $arity,
+            flags: &[$($flag),*],
+            first_key: $first,
+            last_key: $last,
+            step: $step,
+            handler: $crate::resp::command::Handler::$kind($f),
+        }
+    };
+}
+pub(crate) use spec;

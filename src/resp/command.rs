@@ -1,0 +1,152 @@
+//! The command table: each command's name, arity, flags and key positions as Redis 7.0's
+//! COMMAND reports them, and the handler that runs it.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use bytes::Bytes;
+
+use super::reply::{Protocol, Reply};
+use super::session::Session;
+use crate::{ReadTxn, Result, WriteTxn};
+
+/// One call of a command: its arguments (the name first, as the client sent it) and the
+/// connection's protocol.
+#[derive(Clone, Copy, Debug)]
+pub struct Call<'a> {
+    /// The arguments, the command name first.
+    pub args: &'a [Bytes],
+    /// The calling connection's protocol version.
+    pub protocol: Protocol,
+}
+
+impl<'a> Call<'a> {
+    /// Argument `i` (0 is the command name); empty if absent (arity is checked before a
+    /// handler runs, so handlers only read what the arity guarantees or check the length).
+    pub fn arg(&self, i: usize) -> &'a [u8] {
+        self.args.get(i).map_or(&[][..], |b| &b[..])
+    }
+
+    /// The arguments from `i` on.
+    pub fn rest(&self, i: usize) -> &'a [Bytes] {
+        self.args.get(i..).unwrap_or(&[])
+    }
+
+    /// The number of arguments, the name included.
+    pub fn len(&self) -> usize {
+        self.args.len()
+    }
+
+    /// Whether there are no arguments at all (never, for a dispatched call).
+    pub fn is_empty(&self) -> bool {
+        self.args.is_empty()
+    }
+}
+
+/// A command that reads: runs in a read snapshot (or inside a write transaction in EXEC).
+pub type ReadFn = fn(&ReadTxn<'_>, &Call<'_>) -> Result<Reply>;
+/// A command that writes: runs in a write transaction, batched with other clients' writes
+/// (group commit).
+pub type WriteFn = fn(&mut WriteTxn<'_>, &Call<'_>) -> Result<Reply>;
+/// A command that needs the connection's state (SELECT, MULTI, SUBSCRIBE, CLIENT...) or that
+/// blocks (BLPOP...): runs on the connection's own thread.
+pub type SessionFn = fn(&mut Session, &Call<'_>) -> Result<Reply>;
+
+/// How a command runs.
+#[derive(Clone, Copy)]
+pub enum Handler {
+    /// See [`ReadFn`].
+    Read(ReadFn),
+    /// See [`WriteFn`].
+    Write(WriteFn),
+    /// See [`SessionFn`].
+    Session(SessionFn),
+}
+
+/// A command of the table.
+#[derive(Clone, Copy)]
+pub struct CommandSpec {
+    /// The name, lower case (`get`, `client`).
+    pub name: &'static str,
+    /// Redis's arity: `n` = exactly n arguments (name included), `-n` = at least n.
+    pub arity: i32,
+    /// Redis's command flags (`write`, `readonly`, `denyoom`, `fast`, `noscript`, ...).
+    pub flags: &'static [&'static str],
+    /// Position of the first key (0 = no keys).
+    pub first_key: i32,
+    /// Position of the last key (negative counts from the end: -1 = the last argument).
+    pub last_key: i32,
+    /// Step between keys.
+    pub step: i32,
+    /// What runs it.
+    pub handler: Handler,
+}
+
+impl CommandSpec {
+    /// Whether `argc` arguments (the name included) satisfy the arity.
+    pub fn arity_ok(&self, argc: usize) -> bool {
+        let argc = argc as i64;
+        let arity = i64::from(self.arity);
+        if arity >= 0 {
+            argc == arity
+        } else {
+            argc >= -arity
+        }
+    }
+
+    /// Whether the command has `flag`.
+    pub fn has_flag(&self, flag: &str) -> bool {
+        self.flags.contains(&flag)
+    }
+}
+
+impl std::fmt::Debug for CommandSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CommandSpec")
+            .field("name", &self.name)
+            .field("arity", &self.arity)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Every command keyp answers.
+pub fn commands() -> impl Iterator<Item = &'static CommandSpec> {
+    super::cmds::TABLES.iter().flat_map(|table| table.iter())
+}
+
+/// The command named `name` (any case).
+pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
+    static INDEX: OnceLock<HashMap<&'static str, &'static CommandSpec>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| commands().map(|spec| (spec.name, spec)).collect());
+    let lower = std::str::from_utf8(name).ok()?.to_ascii_lowercase();
+    index.get(lower.as_str()).copied()
+}
+
+/// Redis's reply to an unknown command: the name cut to 128 bytes, then quoted arguments
+/// while they total under 128 bytes (the last one cut to fit); newlines become spaces.
+pub fn unknown_command(args: &[Bytes]) -> Reply {
+    let name = args.first().map_or(&[][..], |b| &b[..b.len().min(128)]);
+    let mut quoted: Vec<u8> = Vec::new();
+    for arg in args.iter().skip(1) {
+        if quoted.len() >= 128 {
+            break;
+        }
+        let room = 128 - quoted.len();
+        quoted.push(b'\'');
+        quoted.extend_from_slice(&arg[..arg.len().min(room)]);
+        quoted.extend_from_slice(b"' ");
+    }
+    let text = format!(
+        "ERR unknown command '{}', with args beginning with: {}",
+        String::from_utf8_lossy(name),
+        String::from_utf8_lossy(&quoted)
+    );
+    Reply::Error(text.replace(['\r', '\n'], " "))
+}
+
+/// Redis's reply to a wrong number of arguments.
+pub fn wrong_arity(name: &str) -> Reply {
+    Reply::Error(format!(
+        "ERR wrong number of arguments for '{name}' command"
+    ))
+}
