@@ -61,6 +61,16 @@ pub enum Handler {
     Write(WriteFn),
     /// See [`SessionFn`].
     Session(SessionFn),
+    /// A blocking command (BLPOP, XREAD BLOCK...): `wait` runs on the connection's thread and
+    /// may block (through the `Store`'s blocking methods); `once` is the same command's single
+    /// non-blocking attempt, which is what runs inside MULTI/EXEC (Redis never blocks there:
+    /// an empty result replies at once, as a timeout would).
+    Blocking {
+        /// The blocking form.
+        wait: SessionFn,
+        /// One non-blocking attempt, in a write transaction.
+        once: WriteFn,
+    },
 }
 
 /// A command of the table.

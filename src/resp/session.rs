@@ -157,7 +157,7 @@ impl Session {
         let result = match spec.handler {
             Handler::Read(f) => self.shared.store.core().read(self.db, |r| f(r, &call)),
             Handler::Write(f) => self.write_one(f, args),
-            Handler::Session(f) => f(self, &call),
+            Handler::Session(f) | Handler::Blocking { wait: f, .. } => f(self, &call),
         };
         result.unwrap_or_else(Reply::from)
     }

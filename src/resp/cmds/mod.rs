@@ -25,5 +25,16 @@ macro_rules! spec {
             handler: $crate::resp::command::Handler::$kind($f),
         }
     };
+    ($name:literal, $arity:expr, [$($flag:literal),*], $first:expr, $last:expr, $step:expr, Blocking($wait:expr, $once:expr)) => {
+        $crate::resp::command::CommandSpec {
+            name: $name,
+            arity: $arity,
+            flags: &[$($flag),*],
+            first_key: $first,
+            last_key: $last,
+            step: $step,
+            handler: $crate::resp::command::Handler::Blocking { wait: $wait, once: $once },
+        }
+    };
 }
 pub(crate) use spec;
