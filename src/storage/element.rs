@@ -45,6 +45,9 @@ pub(crate) enum ElementKind {
     ZsetScore = 5,
     /// List item: sequence number → item.
     ListItem = 6,
+    /// Sorted set rank index: level + score index key suffix → member count (see
+    /// `types::zset::rank`).
+    ZsetRank = 7,
 }
 
 /// The ordering hash of an element.

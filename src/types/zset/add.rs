@@ -164,7 +164,7 @@ impl WriteTxn<'_> {
             }
         }
         if added + changed > 0 {
-            self.save_collection(key, &zset)?;
+            self.zset_save(key, &mut zset)?;
         }
         Ok(if options.ch { added + changed } else { added })
     }
@@ -196,7 +196,7 @@ impl WriteTxn<'_> {
                 Added::Skipped => return Ok(None),
             };
         if changed {
-            self.save_collection(key, &zset)?;
+            self.zset_save(key, &mut zset)?;
         }
         Ok(Some(score))
     }
@@ -281,7 +281,7 @@ impl WriteTxn<'_> {
             }
         }
         if removed > 0 {
-            self.save_collection(key, &zset)?;
+            self.zset_save(key, &mut zset)?;
         }
         Ok(removed)
     }
@@ -326,9 +326,7 @@ impl ReadTxn<'_> {
     }
 
     /// ZRANK: the 0-based position of `member` in ascending order, `None` if missing.
-    ///
-    /// keyp's B-tree keeps no subtree counts, so this walks from both ends toward the member:
-    /// O(log n + min(rank, n - rank)), where Redis's skiplist gives O(log n).
+    /// O(log n), read from the sorted set's rank index.
     ///
     /// # Errors
     /// [`Error::WrongType`].
@@ -352,7 +350,7 @@ impl ReadTxn<'_> {
         let Some(score) = self.zset_score_of(view.key_id, member)? else {
             return Ok(None);
         };
-        let rank = self.rank_of(view.key_id, view.count, score, member)?;
+        let rank = self.rank_of(&view, score, member)?;
         Ok(Some(if reverse {
             view.count.saturating_sub(rank + 1)
         } else {

@@ -215,7 +215,7 @@ impl WriteTxn<'_> {
             self.zset_delete(&mut zset, member, *score)?;
         }
         if !popped.is_empty() {
-            self.save_collection(key, &zset)?;
+            self.zset_save(key, &mut zset)?;
         }
         Ok(popped)
     }
