@@ -111,6 +111,8 @@ pub(super) struct Step {
     pub(super) before: u64,
     /// The fence's count.
     pub(super) count: u64,
+    /// The next fence of the level, if any: the range of this one ends there.
+    pub(super) next: Option<Vec<u8>>,
 }
 
 impl ReadTxn<'_> {
@@ -155,7 +157,7 @@ impl ReadTxn<'_> {
         for level in (1..=levels).rev() {
             let prefix = level_prefix(key_id, level);
             let mut count = self.enter_level(&cursor, &prefix, fence)?;
-            loop {
+            let next = loop {
                 match cursor.get(None, None, MDB_NEXT) {
                     Ok((Some(key), value)) if key.starts_with(&prefix) => {
                         let suffix = key.get(LEVEL_PREFIX..).unwrap_or_default();
@@ -164,13 +166,13 @@ impl ReadTxn<'_> {
                             fence = suffix;
                             count = decode_count(value)?;
                         } else {
-                            break;
+                            break Some(suffix);
                         }
                     }
-                    Ok(_) | Err(lmdb::Error::NotFound) => break,
+                    Ok(_) | Err(lmdb::Error::NotFound) => break None,
                     Err(e) => return Err(lmdb_err(e)),
                 }
-            }
+            };
             if let Some(step) = trail
                 .as_deref_mut()
                 .and_then(|t| t.get_mut(usize::from(level - 1)))
@@ -179,6 +181,7 @@ impl ReadTxn<'_> {
                     fence: fence.to_vec(),
                     before,
                     count,
+                    next: next.map(<[u8]>::to_vec),
                 };
             }
         }
@@ -329,7 +332,8 @@ impl WriteTxn<'_> {
 
     /// Moves a member's count from index suffix `old` to `new` (a score change). A member
     /// that is no fence only moves a count between the fences whose ranges hold the two
-    /// places, and writes nothing when they are the same.
+    /// places, and writes nothing when they are the same (then one walk suffices: ranges
+    /// nest, so the same range on level 1 means the same range on every level).
     pub(super) fn rank_move(
         &mut self,
         key_id: u64,
@@ -343,6 +347,12 @@ impl WriteTxn<'_> {
         if height(old) == 0 {
             let (mut from, mut to) = (Vec::new(), Vec::new());
             self.rank_walk(key_id, levels, old, true, Some(&mut from))?;
+            let stays = from.first().is_some_and(|step| {
+                step.fence.as_slice() < new && step.next.as_ref().map_or(true, |n| new < &n[..])
+            });
+            if stays && from.iter().all(|step| step.fence != old) {
+                return Ok(());
+            }
             self.rank_walk(key_id, levels, new, false, Some(&mut to))?;
             if from.iter().all(|step| step.fence != old) {
                 for (level, (from, to)) in (1..=levels).zip(from.iter().zip(&to)) {
