@@ -254,6 +254,29 @@ impl ReadTxn<'_> {
         }
     }
 
+    /// True when no score index entry other than `a` or `b` has a suffix between them.
+    fn nothing_between(&self, key_id: u64, a: &[u8], b: &[u8]) -> Result<bool> {
+        let (low, high) = if a < b { (a, b) } else { (b, a) };
+        let cursor = self.elements_cursor()?;
+        let prefix = element::kind_prefix(key_id, ElementKind::ZsetScore);
+        let mut start = prefix.to_vec();
+        start.extend_from_slice(low);
+        let mut item = cursor.get(Some(&start), None, MDB_SET_RANGE);
+        loop {
+            match item {
+                Ok((Some(key), _)) if key.starts_with(&prefix) => {
+                    let suffix = key.get(INDEX_PREFIX..).unwrap_or_default();
+                    if suffix != low {
+                        return Ok(suffix >= high);
+                    }
+                }
+                Ok(_) | Err(lmdb::Error::NotFound) => return Ok(true),
+                Err(e) => return Err(self.lmdb_err(e)),
+            }
+            item = cursor.get(None, None, MDB_NEXT);
+        }
+    }
+
     /// The entry before fence `suffix` on `level` (another fence or the head): its suffix
     /// and count.
     fn fence_before(&self, key_id: u64, level: u8, suffix: &[u8]) -> Result<(Vec<u8>, u64)> {
@@ -332,8 +355,9 @@ impl WriteTxn<'_> {
 
     /// Moves a member's count from index suffix `old` to `new` (a score change). A member
     /// that is no fence only moves a count between the fences whose ranges hold the two
-    /// places, and writes nothing when they are the same (then one walk suffices: ranges
-    /// nest, so the same range on level 1 means the same range on every level).
+    /// places, and writes nothing when they are the same: certainly when no other member
+    /// lies between the two places (one seek tells), else when one walk finds them in the
+    /// same level-1 range (ranges nest, so then they share a range on every level).
     pub(super) fn rank_move(
         &mut self,
         key_id: u64,
@@ -345,6 +369,10 @@ impl WriteTxn<'_> {
             return Ok(());
         }
         if height(old) == 0 {
+            // No member between the two places: nothing moves between ranges.
+            if self.nothing_between(key_id, old, new)? {
+                return Ok(());
+            }
             let (mut from, mut to) = (Vec::new(), Vec::new());
             self.rank_walk(key_id, levels, old, true, Some(&mut from))?;
             let stays = from.first().is_some_and(|step| {
