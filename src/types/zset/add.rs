@@ -155,6 +155,7 @@ impl WriteTxn<'_> {
         let Some(mut zset) = self.zadd_target(key, options)? else {
             return Ok(0);
         };
+        let dropped = self.rank_prepare(&mut zset, pairs.len() as u64)?;
         let (mut added, mut changed) = (0, 0);
         for (score, member) in pairs {
             match self.zadd_one(&mut zset, member.as_ref(), *score, false, options)? {
@@ -165,6 +166,8 @@ impl WriteTxn<'_> {
         }
         if added + changed > 0 {
             self.zset_save(key, &mut zset)?;
+        } else {
+            self.rank_restore(&mut zset, dropped)?;
         }
         Ok(if options.ch { added + changed } else { added })
     }
@@ -272,6 +275,7 @@ impl WriteTxn<'_> {
         let Some(mut zset) = self.zset_open(key)? else {
             return Ok(0);
         };
+        let dropped = self.rank_prepare(&mut zset, members.len() as u64)?;
         let mut removed = 0;
         for member in members {
             let member = member.as_ref();
@@ -282,6 +286,8 @@ impl WriteTxn<'_> {
         }
         if removed > 0 {
             self.zset_save(key, &mut zset)?;
+        } else {
+            self.rank_restore(&mut zset, dropped)?;
         }
         Ok(removed)
     }

@@ -475,6 +475,7 @@ impl WriteTxn<'_> {
                 rev: false,
             },
         )?;
+        self.rank_prepare(&mut zset, members.len() as u64)?;
         for (member, score) in &members {
             self.zset_delete(&mut zset, member, *score)?;
         }

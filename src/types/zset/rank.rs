@@ -397,6 +397,31 @@ impl WriteTxn<'_> {
         self.rank_insert(key_id, levels, new)
     }
 
+    /// Before a command changes `changes` members (at most) of `zset`: when that is more than
+    /// an eighth of them, drops its rank index, to be rebuilt in one pass when it is saved,
+    /// which costs less than keeping it up to date member by member. The number of levels
+    /// dropped, for [`rank_restore`](Self::rank_restore) if the command ends up changing
+    /// nothing (and so saves nothing).
+    pub(super) fn rank_prepare(&mut self, zset: &mut Collection, changes: u64) -> Result<u8> {
+        let levels = levels_of(&zset.state);
+        if levels == 0 || changes.saturating_mul(8) <= zset.count {
+            return Ok(0);
+        }
+        self.rank_clear(zset.key_id)?;
+        set_levels(&mut zset.state, 0);
+        Ok(levels)
+    }
+
+    /// Rebuilds the `levels` levels [`rank_prepare`](Self::rank_prepare) dropped, leaving the
+    /// state as stored, for a command that changed nothing after all.
+    pub(super) fn rank_restore(&mut self, zset: &mut Collection, levels: u8) -> Result<()> {
+        for level in 1..=levels {
+            self.rank_build_level(zset.key_id, level)?;
+            set_levels(&mut zset.state, level);
+        }
+        Ok(())
+    }
+
     /// Before a sorted set's header is saved: adds the levels its count now calls for, or,
     /// when it is empty, deletes what is left of its index (the heads).
     pub(super) fn rank_finish(&mut self, zset: &mut Collection) -> Result<()> {
