@@ -4,7 +4,10 @@
 //! A score or lex range starts at the first member in range (found by a B-tree seek), then,
 //! as Redis does, skips `offset` members without looking at them and hands out members while
 //! they are within the far bound, at most `count` of them. A negative offset selects nothing
-//! (Redis counts it down without ever reaching zero); a negative count means no limit.
+//! (Redis counts it down without ever reaching zero); a negative count means no limit. An
+//! offset of more than a few members is skipped by rank (see [`super::rank`]): the members
+//! before the range are counted, and the walk starts at that count plus the offset, which
+//! selects the same members, as the range is contiguous. Ranges by rank start the same way.
 //!
 //! Lexicographic ranges assume, as Redis documents, that all members have the same score; then
 //! the start is a seek. When scores differ Redis's answer depends on its encoding; keyp answers
