@@ -14,8 +14,8 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
-use keyp::{Durability, Store, StoreOptions, ZAddOptions, ZRange};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode};
+use keyp::{Durability, ScoreBound, Store, StoreOptions, ZAddOptions, ZRange};
 use lmdb::{Environment, EnvironmentFlags};
 
 const SIZES: [u64; 2] = [100, 1_000_000];
@@ -245,8 +245,65 @@ fn zsets(c: &mut Criterion) {
     }
     g.finish();
 
-    // ZRANK walks from the nearer end (no subtree counts in the B-tree): the middle member
-    // of 1,000,000 is the worst case, so this group takes few, flat samples.
+    // A new member each iteration; the setup (not timed) removes the one added before, so
+    // the set keeps its size.
+    let mut g = c.benchmark_group("zadd_new");
+    for f in &fixtures {
+        let mut pick = Picker(5);
+        let mut added: Option<[u8; 16]> = None;
+        g.bench_function(f.n.to_string(), |b| {
+            b.iter_batched(
+                || {
+                    if let Some(old) = added.take() {
+                        f.store.zrem(KEY, &[old]).unwrap();
+                    }
+                    let i = pick.next(f.n);
+                    let new = element(b"new:", i);
+                    added = Some(new);
+                    (i as f64 + 0.25, new)
+                },
+                |(score, new)| {
+                    black_box(
+                        f.store
+                            .zadd(KEY, ZAddOptions::default(), &[(score, new)])
+                            .unwrap(),
+                    )
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    g.finish();
+
+    // The middle 100 members: the start is found by rank.
+    let mut g = c.benchmark_group("zrange_mid_100");
+    for f in &fixtures {
+        let start = (f.n / 2) as i64;
+        let range = ZRange::rank(start, start + 99);
+        g.bench_function(f.n.to_string(), |b| {
+            b.iter(|| black_box(f.store.zrange(KEY, &range).unwrap()))
+        });
+    }
+    g.finish();
+
+    // The middle half of the scores, counted.
+    let mut g = c.benchmark_group("zcount_half");
+    g.sampling_mode(SamplingMode::Flat).sample_size(10);
+    for f in &fixtures {
+        let (min, max) = ((f.n / 4) as f64, (3 * f.n / 4) as f64);
+        g.bench_function(f.n.to_string(), |b| {
+            b.iter(|| {
+                black_box(
+                    f.store
+                        .zcount(KEY, ScoreBound::Inclusive(min), ScoreBound::Inclusive(max))
+                        .unwrap(),
+                )
+            })
+        });
+    }
+    g.finish();
+
+    // ZRANK of the middle member.
     let mut g = c.benchmark_group("zrank_mid");
     g.sampling_mode(SamplingMode::Flat).sample_size(10);
     for f in &fixtures {

@@ -4,6 +4,10 @@
 //! disk mid-sequence. Members include long ones sharing a 400-byte prefix, whose stored order
 //! differs from Redis's order, and scores repeat so ties are common.
 //!
+//! Some steps add a thousand or more members at once, so the rank index has several levels
+//! (one per power of 32 members) while ranks, counts, ranges by rank and LIMIT offsets are
+//! checked all along the set.
+//!
 //! `PROPTEST_CASES` raises the number of cases (default 32).
 
 use std::cmp::Ordering;
@@ -35,6 +39,20 @@ fn members() -> Vec<Vec<u8>> {
     pool
 }
 
+/// Members added in bulk: enough of them for a rank index of two levels.
+const BULK: usize = 2500;
+
+/// Bulk member `i`: short, or (one in four) long with a shared 400-byte prefix.
+fn bulk_member(i: usize) -> Vec<u8> {
+    if i % 4 == 3 {
+        let mut m = vec![b'p'; 400];
+        m.extend_from_slice(format!("g{i}").as_bytes());
+        m
+    } else {
+        format!("g{i:04}").into_bytes()
+    }
+}
+
 #[derive(Clone, Debug)]
 enum By {
     Rank(i64, i64),
@@ -54,17 +72,28 @@ enum Op {
     Pop(usize, bool, u64),
     RemoveRange(usize, By),
     Union(Vec<usize>, Vec<usize>, u8),
+    /// ZADD of bulk members `0..count` with scores picked from `SCORES` by `shift`.
+    Bulk(usize, usize, usize),
+    /// ZRANK or ZREVRANK of a bulk member.
+    BulkRank(usize, usize, bool),
+    /// A page of a whole-set score (or lex) range at a far LIMIT offset, in either order.
+    Page(usize, i64, bool, bool),
     Reopen,
 }
 
 fn limit() -> impl Strategy<Value = Option<(i64, i64)>> {
-    proptest::option::of((-1i64..4, -1i64..5))
+    proptest::option::of(prop_oneof![
+        1 => (-1i64..4, -1i64..5),
+        1 => (0i64..BULK as i64 + 10, -1i64..5),
+    ])
 }
 
 fn by() -> impl Strategy<Value = By> {
     let n = members().len();
+    let far = BULK as i64 + 10;
     prop_oneof![
         (-8i64..8, -8i64..8).prop_map(|(a, b)| By::Rank(a, b)),
+        (-far..far, 0i64..12).prop_map(|(a, len)| By::Rank(a, a + len)),
         (
             0..SCORES.len(),
             any::<bool>(),
@@ -95,6 +124,10 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (key, by()).prop_map(|(k, b)| Op::RemoveRange(k, b)),
         1 => (proptest::collection::vec(0..3usize, 1..4), proptest::collection::vec(0..4usize, 0..4), 0u8..3)
             .prop_map(|(k, w, a)| Op::Union(k, w, a)),
+        1 => (0..3usize, 1000..BULK, 0..SCORES.len()).prop_map(|(k, c, s)| Op::Bulk(k, c, s)),
+        1 => (0..KEYS.len(), 0..BULK, any::<bool>()).prop_map(|(k, i, r)| Op::BulkRank(k, i, r)),
+        2 => (0..KEYS.len(), 0..BULK as i64, any::<bool>(), any::<bool>())
+            .prop_map(|(k, o, r, l)| Op::Page(k, o, r, l)),
         1 => Just(Op::Reopen),
     ]
 }
@@ -612,6 +645,66 @@ fn step(store: &Store, model: &mut Model, pool: &[Vec<u8>], op: &Op) -> Result<(
             model.sets.insert("u", union);
             assert_eq!(store.zunionstore("u", &keys, &combine)?, want, "{op:?}");
         }
+        Op::Bulk(k, count, shift) => {
+            let key = KEYS[*k];
+            let pairs: Vec<(f64, Vec<u8>)> = (0..*count)
+                .map(|i| {
+                    let score = if key == "l" {
+                        0.0
+                    } else {
+                        SCORES[(i * 5 + i / 7 + shift) % SCORES.len()]
+                    };
+                    (score, bulk_member(i))
+                })
+                .collect();
+            let set = model.sets.entry(key).or_default();
+            let want = pairs
+                .iter()
+                .filter(|(score, m)| set.insert(m.clone(), *score).is_none())
+                .count() as u64;
+            assert_eq!(
+                store.zadd(key, ZAddOptions::default(), &pairs)?,
+                want,
+                "{op:?}"
+            );
+        }
+        Op::BulkRank(k, i, rev) => {
+            let key = KEYS[*k];
+            let member = bulk_member(*i);
+            let mut all = model.sorted(key);
+            if *rev {
+                all.reverse();
+            }
+            let want = all.iter().position(|(m, _)| *m == member).map(|p| p as u64);
+            let got = if *rev {
+                store.zrevrank(key, &member)?
+            } else {
+                store.zrank(key, &member)?
+            };
+            assert_eq!(got, want, "{op:?}");
+        }
+        Op::Page(k, offset, rev, lex) => {
+            let limit = Some(Limit {
+                offset: *offset,
+                count: 3,
+            });
+            let by = if *lex {
+                ZRangeBy::Lex {
+                    min: LexBound::Minus,
+                    max: LexBound::Plus,
+                    limit,
+                }
+            } else {
+                ZRangeBy::Score {
+                    min: ScoreBound::MIN,
+                    max: ScoreBound::MAX,
+                    limit,
+                }
+            };
+            let range = ZRange { by, rev: *rev };
+            let got = owned(store.zrange(KEYS[*k], &range)?);
+            assert_eq!(got, model.select(KEYS[*k], &range.by, *rev), "{op:?}");
+        }
         Op::Reopen => {}
     }
     Ok(())
@@ -625,7 +718,13 @@ proptest! {
     })]
 
     #[test]
-    fn sorted_sets_match_the_model(ops in proptest::collection::vec(op(), 1..40)) {
-        run(&ops).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    fn sorted_sets_match_the_model(
+        bulk in proptest::collection::vec((0..3usize, 1000..BULK, 0..SCORES.len()), 0..3),
+        ops in proptest::collection::vec(op(), 1..40),
+    ) {
+        // Most cases start with large sets, so ranks go through several index levels.
+        let mut all: Vec<Op> = bulk.into_iter().map(|(k, c, s)| Op::Bulk(k, c, s)).collect();
+        all.extend(ops);
+        run(&all).map_err(|e| TestCaseError::fail(e.to_string()))?;
     }
 }

@@ -45,6 +45,9 @@ pub(crate) enum ElementKind {
     ZsetScore = 5,
     /// List item: sequence number → item.
     ListItem = 6,
+    /// Sorted set rank index: level + score index key suffix → member count (see
+    /// `types::zset::rank`).
+    ZsetRank = 7,
     /// Stream entry: `ms` order + `seq:u64` → encoded field/value pairs.
     StreamEntry = 8,
     /// Stream consumer group: hashed by name → group record.

@@ -254,12 +254,22 @@ impl WriteTxn<'_> {
             }
             return Ok(());
         }
-        let mut body = Vec::with_capacity(16 + collection.state.len());
-        body.extend_from_slice(&collection.key_id.to_be_bytes());
-        body.extend_from_slice(&collection.count.to_be_bytes());
-        body.extend_from_slice(&collection.state);
         let header = self.header(key, collection.kind, 0, collection.expire_at_ms);
-        self.put_record(&collection.encoded, &header, &body)?;
+        let header_len = header.len();
+        let mut record = vec![0; header_len];
+        header.write(&mut record);
+        record.extend_from_slice(&collection.key_id.to_be_bytes());
+        record.extend_from_slice(&collection.count.to_be_bytes());
+        record.extend_from_slice(&collection.state);
+        // A write that changed only elements (an update in place) within the second of the
+        // last one leaves the record as it is: rewriting equal bytes would still copy its page
+        // (and the pages above it) in the transaction.
+        let unchanged =
+            !collection.is_new && self.record(collection.encoded.as_bytes())? == Some(&record[..]);
+        if !unchanged {
+            let keys = self.core.storage.keys;
+            self.put_raw(keys, collection.encoded.as_bytes(), &record)?;
+        }
         self.touch(collection.encoded.db(), key);
         Ok(())
     }

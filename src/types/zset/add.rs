@@ -155,6 +155,7 @@ impl WriteTxn<'_> {
         let Some(mut zset) = self.zadd_target(key, options)? else {
             return Ok(0);
         };
+        let dropped = self.rank_prepare(&mut zset, pairs.len() as u64)?;
         let (mut added, mut changed) = (0, 0);
         for (score, member) in pairs {
             match self.zadd_one(&mut zset, member.as_ref(), *score, false, options)? {
@@ -164,7 +165,9 @@ impl WriteTxn<'_> {
             }
         }
         if added + changed > 0 {
-            self.save_collection(key, &zset)?;
+            self.zset_save(key, &mut zset)?;
+        } else {
+            self.rank_restore(&mut zset, dropped)?;
         }
         Ok(if options.ch { added + changed } else { added })
     }
@@ -196,7 +199,7 @@ impl WriteTxn<'_> {
                 Added::Skipped => return Ok(None),
             };
         if changed {
-            self.save_collection(key, &zset)?;
+            self.zset_save(key, &mut zset)?;
         }
         Ok(Some(score))
     }
@@ -272,6 +275,7 @@ impl WriteTxn<'_> {
         let Some(mut zset) = self.zset_open(key)? else {
             return Ok(0);
         };
+        let dropped = self.rank_prepare(&mut zset, members.len() as u64)?;
         let mut removed = 0;
         for member in members {
             let member = member.as_ref();
@@ -281,7 +285,9 @@ impl WriteTxn<'_> {
             }
         }
         if removed > 0 {
-            self.save_collection(key, &zset)?;
+            self.zset_save(key, &mut zset)?;
+        } else {
+            self.rank_restore(&mut zset, dropped)?;
         }
         Ok(removed)
     }
@@ -326,9 +332,7 @@ impl ReadTxn<'_> {
     }
 
     /// ZRANK: the 0-based position of `member` in ascending order, `None` if missing.
-    ///
-    /// keyp's B-tree keeps no subtree counts, so this walks from both ends toward the member:
-    /// O(log n + min(rank, n - rank)), where Redis's skiplist gives O(log n).
+    /// O(log n), read from the sorted set's rank index.
     ///
     /// # Errors
     /// [`Error::WrongType`].
@@ -352,7 +356,7 @@ impl ReadTxn<'_> {
         let Some(score) = self.zset_score_of(view.key_id, member)? else {
             return Ok(None);
         };
-        let rank = self.rank_of(view.key_id, view.count, score, member)?;
+        let rank = self.rank_of(&view, score, member)?;
         Ok(Some(if reverse {
             view.count.saturating_sub(rank + 1)
         } else {

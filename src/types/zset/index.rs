@@ -18,9 +18,11 @@
 use lmdb::{Cursor, RoCursor, Transaction};
 use lmdb_sys::{MDB_LAST, MDB_NEXT, MDB_PREV, MDB_SET_RANGE};
 
+use super::rank;
 use crate::error::{Error, Result};
 use crate::storage::element::{self, decode_score, encode_score, ElementKind, LONG_ELEMENT};
 use crate::txn::ReadTxn;
+use crate::types::collection::CollectionView;
 
 /// The value of an index entry whose score is -0.0.
 pub(super) const NEG_ZERO: &[u8] = &[1];
@@ -121,20 +123,80 @@ impl ReadTxn<'_> {
         })
     }
 
-    /// The 0-based position of `member` (whose score is `score`) in ascending order. Walks
-    /// from both ends at once: O(min(rank, count - rank)) steps.
-    pub(super) fn rank_of(
+    /// The number of members sorting below index key `bound` (a key of this sorted set's
+    /// score index, or a seek key built by the functions above that does not split a tie
+    /// group, such as [`at_score`] and [`past_score`]).
+    pub(super) fn entries_below(&self, key_id: u64, levels: u8, bound: &[u8]) -> Result<u64> {
+        let target = bound.get(prefix(key_id).len()..).unwrap_or_default();
+        self.rank_walk(key_id, levels, target, false, None)
+    }
+
+    /// The number of members before (`score`, `member`) in Redis's order, counting `member`
+    /// itself too with `inclusive` if it is there with that score. O(log n) with the rank
+    /// index; a long member also reads its tie group.
+    pub(super) fn members_before(
         &self,
         key_id: u64,
-        count: u64,
+        levels: u8,
+        score: f64,
+        member: &[u8],
+        inclusive: bool,
+    ) -> Result<u64> {
+        let at = at_entry(key_id, score, member);
+        let mut below = self.entries_below(key_id, levels, &at)?;
+        // Every entry below `at` sorts before the member; of those at or after it, only the
+        // ones whose keys start with `at` may: for a short member, itself; for a long one,
+        // the short member equal to its first bytes and its tie group.
+        let elements = self.core.storage.elements;
+        if member.len() <= LONG_ELEMENT {
+            if inclusive {
+                match self.raw.get(elements, &at) {
+                    Ok(_) => below += 1,
+                    Err(lmdb::Error::NotFound) => {}
+                    Err(e) => return Err(self.lmdb_err(e)),
+                }
+            }
+            return Ok(below);
+        }
+        let cursor = self
+            .raw
+            .open_ro_cursor(elements)
+            .map_err(|e| self.lmdb_err(e))?;
+        let mut item = cursor.get(Some(&at), None, MDB_SET_RANGE);
+        loop {
+            match item {
+                Ok((Some(key), value)) if key.starts_with(&at) => {
+                    let other = decode(key, value)?.member;
+                    if other < member || (inclusive && other == member) {
+                        below += 1;
+                    }
+                }
+                Ok(_) | Err(lmdb::Error::NotFound) => break,
+                Err(e) => return Err(self.lmdb_err(e)),
+            }
+            item = cursor.get(None, None, MDB_NEXT);
+        }
+        Ok(below)
+    }
+
+    /// The 0-based position of `member` (whose score is `score`) in ascending order: O(log n)
+    /// with the rank index; without one (a sorted set written before it existed, or too
+    /// small for a level), a walk from both ends at once, O(min(rank, count - rank)).
+    pub(super) fn rank_of(
+        &self,
+        view: &CollectionView<'_>,
         score: f64,
         member: &[u8],
     ) -> Result<u64> {
-        let mut ascending = self.index_cursor(key_id, Start::First)?;
-        let mut descending = self.index_cursor(key_id, Start::Last)?;
+        let levels = rank::levels_of(view.state);
+        if levels > 0 {
+            return self.members_before(view.key_id, levels, score, member, false);
+        }
+        let mut ascending = self.index_cursor(view.key_id, Start::First)?;
+        let mut descending = self.index_cursor(view.key_id, Start::Last)?;
         let is_target = |item: &Item<'_>| item.score == score && item.member == member;
         let missing = || Error::Corrupt("zset member missing from the score index");
-        for steps in 0..count {
+        for steps in 0..view.count {
             let up = ascending.next()?.ok_or_else(missing)?;
             if is_target(&up) {
                 return Ok(steps);
@@ -142,10 +204,53 @@ impl ReadTxn<'_> {
             let down = descending.next()?.ok_or_else(missing)?;
             if is_target(&down) {
                 // steps < count.
-                return Ok(count - 1 - steps);
+                return Ok(view.count - 1 - steps);
             }
         }
         Err(missing())
+    }
+
+    /// A cursor whose first member is the one at 0-based position `rank` in Redis's order,
+    /// walking on upward (`forward`) or downward; `None` past the last member. O(log n) with
+    /// the rank index, O(rank) without.
+    pub(super) fn cursor_at_rank(
+        &self,
+        key_id: u64,
+        levels: u8,
+        rank: u64,
+        forward: bool,
+    ) -> Result<Option<IndexCursor<'_>>> {
+        let Some(suffix) = self.rank_select(key_id, levels, rank)? else {
+            return Ok(None);
+        };
+        let mut key = prefix(key_id).to_vec();
+        key.extend_from_slice(&suffix);
+        if !element::is_long(&key) {
+            // Outside any tie group, key order is Redis's order.
+            let start = if forward {
+                Start::From(key)
+            } else {
+                key.push(0);
+                Start::Before(key)
+            };
+            return self.index_cursor(key_id, start).map(Some);
+        }
+        // Inside a tie group: start at the group's edge and step to the member in its order.
+        let mut group = key.get(..GROUP_PREFIX).unwrap_or_default().to_vec();
+        let (start, skip) = if forward {
+            let first = self.entries_below(key_id, levels, &group)?;
+            (Start::From(group), rank.checked_sub(first))
+        } else {
+            group.extend_from_slice(&[0xff; 9]);
+            let past = self.entries_below(key_id, levels, &group)?;
+            (Start::Before(group), past.checked_sub(rank + 1))
+        };
+        let skip = skip.ok_or(Error::Corrupt("zset rank index"))?;
+        let mut cursor = self.index_cursor(key_id, start)?;
+        for _ in 0..skip {
+            cursor.next()?;
+        }
+        Ok(Some(cursor))
     }
 }
 

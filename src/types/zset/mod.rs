@@ -4,13 +4,18 @@
 //! - `ZsetMember`: hashed by member → the score as 8 big-endian bytes of its f64 bits (ZSCORE,
 //!   ZADD's lookup, ZSCAN's cursor, ZRANDMEMBER's random seek);
 //! - `ZsetScore`: `encode_score(score) + member` → empty, the order every range, rank and pop
-//!   walks (see [`index`] for members longer than the key limit and for -0.0).
+//!   walks (see [`index`] for members longer than the key limit and for -0.0);
 //!
-//! The collection's `count` is the number of members. Its state is one byte of flags; bit 0
-//! records that Redis would hold this sorted set as a skiplist rather than a listpack: set once
-//! it has had more than 128 members or a member longer than 64 bytes, and kept (Redis never
-//! converts back, except for the destination of the STORE commands, which is encoded afresh).
-//! A listpack stores a score of -0.0 as 0, a skiplist keeps it, and so does keyp.
+//! and the set has a rank index over the second (`ZsetRank` entries, see [`rank`]) that finds
+//! positions in O(log n).
+//!
+//! The collection's `count` is the number of members. Its state is a byte of flags and a byte
+//! with the rank index's number of levels (missing in sorted sets written before the index:
+//! none). Flag bit 0 records that Redis would hold this sorted set as a skiplist rather than a
+//! listpack: set once it has had more than 128 members or a member longer than 64 bytes, and
+//! kept (Redis never converts back, except for the destination of the STORE commands, which is
+//! encoded afresh). A listpack stores a score of -0.0 as 0, a skiplist keeps it, and so does
+//! keyp.
 //!
 //! Commands are grouped in submodules: [`add`] (ZADD, ZINCRBY, ZREM, ZSCORE, ZRANK...),
 //! [`range`] (ZRANGE and its forms, ZCOUNT, ZREMRANGEBY...), [`pop`] (ZPOPMIN, ZMPOP,
@@ -23,6 +28,9 @@ mod blocking;
 mod index;
 mod pop;
 mod range;
+mod rank;
+#[cfg(test)]
+mod rank_tests;
 mod score;
 #[cfg(test)]
 mod tests;
@@ -77,6 +85,12 @@ fn member_key(key_id: u64, member: &[u8]) -> ElementKey {
 /// The score index entry's key.
 fn index_key(key_id: u64, score: f64, member: &[u8]) -> ElementKey {
     ElementKey::with_order(key_id, ElementKind::ZsetScore, encode_score(score), member)
+}
+
+/// What identifies a score index entry among its sorted set's: its key past the key id and
+/// kind.
+fn suffix(key: &ElementKey) -> &[u8] {
+    key.as_bytes().get(9..).unwrap_or_default()
 }
 
 fn decode_member_score(payload: &[u8]) -> Result<f64> {
@@ -135,8 +149,14 @@ impl WriteTxn<'_> {
             score
         };
         let key_id = zset.key_id;
+        let levels = rank::levels_of(&zset.state);
+        let new_key = index_key(key_id, score, member);
         if let Some(old) = old {
-            self.del_element(&index_key(key_id, old, member))?;
+            let old_key = index_key(key_id, old, member);
+            self.del_element(&old_key)?;
+            self.rank_move(key_id, levels, suffix(&old_key), suffix(&new_key))?;
+        } else {
+            self.rank_insert(key_id, levels, suffix(&new_key))?;
         }
         let bits = score.to_bits().to_be_bytes();
         self.put_element(&member_key(key_id, member), member, &bits)?;
@@ -145,16 +165,25 @@ impl WriteTxn<'_> {
         } else {
             &[]
         };
-        self.put_element(&index_key(key_id, score, member), member, marker)
+        self.put_element(&new_key, member, marker)
     }
 
     /// Removes `member`, whose score is `score`.
     fn zset_delete(&mut self, zset: &mut Collection, member: &[u8], score: f64) -> Result<()> {
         let key_id = zset.key_id;
         self.del_element(&member_key(key_id, member))?;
-        self.del_element(&index_key(key_id, score, member))?;
+        let key = index_key(key_id, score, member);
+        self.del_element(&key)?;
+        self.rank_remove(key_id, rank::levels_of(&zset.state), suffix(&key))?;
         zset.count = zset.count.saturating_sub(1);
         Ok(())
+    }
+
+    /// Writes a sorted set's header back after its members changed, first bringing its rank
+    /// index to the levels its count calls for (see [`WriteTxn::save_collection`]).
+    fn zset_save(&mut self, key: &[u8], zset: &mut Collection) -> Result<()> {
+        self.rank_finish(zset)?;
+        self.save_collection(key, zset)
     }
 
     /// Replaces whatever `dst` holds with a sorted set of `members` (distinct), or deletes it
@@ -181,7 +210,7 @@ impl WriteTxn<'_> {
         for (member, score) in members {
             self.zset_put(&mut zset, member, None, *score)?;
         }
-        self.save_collection(dst, &zset)?;
+        self.zset_save(dst, &mut zset)?;
         Ok(zset.count)
     }
 }

@@ -211,11 +211,12 @@ impl WriteTxn<'_> {
             .into_iter()
             .map(|item| owned(item.member, item.score))
             .collect();
+        self.rank_prepare(&mut zset, popped.len() as u64)?;
         for (member, score) in &popped {
             self.zset_delete(&mut zset, member, *score)?;
         }
         if !popped.is_empty() {
-            self.save_collection(key, &zset)?;
+            self.zset_save(key, &mut zset)?;
         }
         Ok(popped)
     }

@@ -1,6 +1,6 @@
 //! Ranges: ZRANGE (by rank, score or lex, REV, LIMIT) and its older forms ZREVRANGE,
-//! Z[REV]RANGEBYSCORE and Z[REV]RANGEBYLEX, ZRANGESTORE, ZCOUNT, ZLEXCOUNT and the
-//! ZREMRANGEBY commands.
+//! ZRANGEBYSCORE, ZREVRANGEBYSCORE, ZRANGEBYLEX, ZREVRANGEBYLEX, ZRANGESTORE, ZCOUNT,
+//! ZLEXCOUNT and the ZREMRANGEBY commands.
 
 use bytes::Bytes;
 
@@ -275,8 +275,9 @@ impl ReadTxn<'_> {
     /// # Ok(()) }
     /// ```
     ///
-    /// Cost: O(log n + m) for score and lex ranges; a range by rank also walks to its start
-    /// from the nearer end, O(min(start, n - stop) + m).
+    /// Cost: O(log n + m) for m members returned, the start of a range by rank and a LIMIT
+    /// offset being found by rank (a lex range whose members' scores differ is walked from
+    /// the lowest member, as Redis's listpack does).
     ///
     /// # Errors
     /// [`Error::MinMaxNotFloat`] for a NaN score bound; [`Error::WrongType`].
@@ -370,43 +371,29 @@ impl ReadTxn<'_> {
         Ok(found.into_iter().map(|(member, _)| member).collect())
     }
 
-    /// ZCOUNT: the number of members with scores from `min` to `max`. O(log n + m): the
-    /// members in range are walked (Redis's skiplist counts them by rank in O(log n)).
+    /// ZCOUNT: the number of members with scores from `min` to `max`. O(log n): the
+    /// difference of two ranks.
     ///
     /// # Errors
     /// [`Error::MinMaxNotFloat`] for a NaN bound; [`Error::WrongType`].
     pub fn zcount(&self, key: impl AsRef<[u8]>, min: ScoreBound, max: ScoreBound) -> Result<u64> {
-        let by = ZRangeBy::Score {
-            min,
-            max,
-            limit: None,
-        };
-        self.count_range(key.as_ref(), &by)
+        match self.zset_view(key.as_ref())? {
+            Some(view) => self.count_scores(&view, min, max),
+            None => Ok(0),
+        }
     }
 
-    /// ZLEXCOUNT: the number of members from `min` to `max` in byte order. O(log n + m).
+    /// ZLEXCOUNT: the number of members from `min` to `max` in byte order. O(log n) when all
+    /// members have the same score (as Redis documents lex ranges for); otherwise the
+    /// members are walked in score order, as Redis's listpack does, O(n).
     ///
     /// # Errors
     /// [`Error::WrongType`].
     pub fn zlexcount(&self, key: impl AsRef<[u8]>, min: LexBound, max: LexBound) -> Result<u64> {
-        let by = ZRangeBy::Lex {
-            min,
-            max,
-            limit: None,
-        };
-        self.count_range(key.as_ref(), &by)
-    }
-
-    fn count_range(&self, key: &[u8], by: &ZRangeBy) -> Result<u64> {
-        let Some(view) = self.zset_view(key)? else {
-            return Ok(0);
-        };
-        let mut count = 0;
-        self.walk_range(&view, by, false, &mut |_| {
-            count += 1;
-            Ok(true)
-        })?;
-        Ok(count)
+        match self.zset_view(key.as_ref())? {
+            Some(view) => self.count_lex(&view, &min, &max),
+            None => Ok(0),
+        }
     }
 }
 
@@ -488,11 +475,12 @@ impl WriteTxn<'_> {
                 rev: false,
             },
         )?;
+        self.rank_prepare(&mut zset, members.len() as u64)?;
         for (member, score) in &members {
             self.zset_delete(&mut zset, member, *score)?;
         }
         if !members.is_empty() {
-            self.save_collection(key, &zset)?;
+            self.zset_save(key, &mut zset)?;
         }
         Ok(members.len() as u64)
     }

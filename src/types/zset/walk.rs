@@ -4,7 +4,10 @@
 //! A score or lex range starts at the first member in range (found by a B-tree seek), then,
 //! as Redis does, skips `offset` members without looking at them and hands out members while
 //! they are within the far bound, at most `count` of them. A negative offset selects nothing
-//! (Redis counts it down without ever reaching zero); a negative count means no limit.
+//! (Redis counts it down without ever reaching zero); a negative count means no limit. An
+//! offset of more than a few members is skipped by rank (see [`super::rank`]): the members
+//! before the range are counted, and the walk starts at that count plus the offset, which
+//! selects the same members, as the range is contiguous. Ranges by rank start the same way.
 //!
 //! Lexicographic ranges assume, as Redis documents, that all members have the same score; then
 //! the start is a seek. When scores differ Redis's answer depends on its encoding; keyp answers
@@ -13,6 +16,7 @@
 
 use super::index::{self, IndexCursor, Item, Start};
 use super::range::{Limit, ZRangeBy};
+use super::rank::{levels_of, FANOUT};
 use super::score::{lex_range_is_empty, LexBound, ScoreBound};
 use crate::error::Result;
 use crate::txn::ReadTxn;
@@ -64,16 +68,15 @@ impl ReadTxn<'_> {
                 Ok(())
             }
             ZRangeBy::Score { min, max, limit } => {
-                self.walk_scores(view.key_id, *min, *max, rev, *limit, visit)
+                self.walk_scores(view, *min, *max, rev, *limit, visit)
             }
-            ZRangeBy::Lex { min, max, limit } => {
-                self.walk_lex(view.key_id, min, max, rev, *limit, visit)
-            }
+            ZRangeBy::Lex { min, max, limit } => self.walk_lex(view, min, max, rev, *limit, visit),
         }
     }
 
     /// The members at positions `start..=stop` of the given order (ascending, or descending
-    /// with `rev`), read from whichever end of the index is nearer.
+    /// with `rev`): read from the nearer end of the index when it is close, else from the
+    /// first one, found by rank.
     pub(super) fn rank_slice(
         &self,
         view: &CollectionView<'_>,
@@ -89,8 +92,15 @@ impl ReadTxn<'_> {
             (start, stop)
         };
         let wanted = high - low + 1;
-        let from_front = low <= last - high;
-        let (mut cursor, skip) = if from_front {
+        let mut from_front = low <= last - high;
+        let levels = levels_of(view.state);
+        let (mut cursor, skip) = if levels > 0 && low.min(last - high) > FANOUT {
+            from_front = true;
+            match self.cursor_at_rank(view.key_id, levels, low, true)? {
+                Some(cursor) => (cursor, 0),
+                None => return Ok(Vec::new()),
+            }
+        } else if from_front {
             (self.index_cursor(view.key_id, Start::First)?, low)
         } else {
             (self.index_cursor(view.key_id, Start::Last)?, last - high)
@@ -114,10 +124,11 @@ impl ReadTxn<'_> {
         Ok(items)
     }
 
-    /// Walks the members with scores between `min` and `max`.
+    /// Walks the members with scores between `min` and `max`. A LIMIT offset beyond a few
+    /// members is skipped by rank.
     pub(super) fn walk_scores<'t>(
         &'t self,
-        key_id: u64,
+        view: &CollectionView<'_>,
         min: ScoreBound,
         max: ScoreBound,
         rev: bool,
@@ -125,72 +136,228 @@ impl ReadTxn<'_> {
         visit: Visit<'_, 't>,
     ) -> Result<()> {
         let (min, max) = (min.check()?, max.check()?);
-        if rev {
-            let before = match max {
-                ScoreBound::Inclusive(v) => index::past_score(key_id, v),
-                ScoreBound::Exclusive(v) => index::at_score(key_id, v),
+        let key_id = view.key_id;
+        let (low, high) = score_keys(key_id, min, max);
+        let near_key = if rev { high } else { low };
+        let far = |item: &Item<'_>| {
+            if rev {
+                min.admits_above(item.score)
+            } else {
+                max.admits_below(item.score)
+            }
+        };
+        if let Some(offset) = jump_offset(view, limit) {
+            let near_below = self.entries_below(key_id, levels_of(view.state), &near_key)?;
+            return match self.jump_by_rank(view, near_below, rev, offset)? {
+                Some(cursor) => stream(cursor, &|_| true, &far, rest_of(limit), visit),
+                None => Ok(()),
             };
-            let cursor = self.index_cursor(key_id, Start::Before(before))?;
-            let near = |item: &Item<'_>| max.admits_below(item.score);
-            let far = |item: &Item<'_>| min.admits_above(item.score);
-            stream(cursor, &near, &far, limit, visit)
+        }
+        let (start, near): (Start, &dyn Fn(&Item<'_>) -> bool) = if rev {
+            (Start::Before(near_key), &|item| {
+                max.admits_below(item.score)
+            })
         } else {
-            let from = match min {
-                ScoreBound::Inclusive(v) => index::at_score(key_id, v),
-                ScoreBound::Exclusive(v) => index::past_score(key_id, v),
-            };
-            let cursor = self.index_cursor(key_id, Start::From(from))?;
-            let near = |item: &Item<'_>| min.admits_above(item.score);
-            let far = |item: &Item<'_>| max.admits_below(item.score);
-            stream(cursor, &near, &far, limit, visit)
+            (Start::From(near_key), &|item| min.admits_above(item.score))
+        };
+        let cursor = self.index_cursor(key_id, start)?;
+        stream(cursor, near, &far, limit, visit)
+    }
+
+    /// The cursor at the first member a LIMIT with `offset` hands out, found by rank (see
+    /// [`jump_offset`]); `near_below` is the number of members before the range (ascending)
+    /// or up to its end (with `rev`). `None` when the offset skips every member.
+    fn jump_by_rank(
+        &self,
+        view: &CollectionView<'_>,
+        near_below: u64,
+        rev: bool,
+        offset: u64,
+    ) -> Result<Option<IndexCursor<'_>>> {
+        let start = if rev {
+            near_below.checked_sub(offset.saturating_add(1))
+        } else {
+            near_below.checked_add(offset)
+        };
+        match start {
+            Some(start) => self.cursor_at_rank(view.key_id, levels_of(view.state), start, !rev),
+            None => Ok(None),
         }
     }
 
     /// Walks the members between `min` and `max` in byte order (see the module notes for
-    /// sorted sets whose scores differ).
+    /// sorted sets whose scores differ). A LIMIT offset beyond a few members is skipped by
+    /// rank when all scores are equal.
     pub(super) fn walk_lex<'t>(
         &'t self,
-        key_id: u64,
+        view: &CollectionView<'_>,
         min: &LexBound,
         max: &LexBound,
         rev: bool,
         limit: Option<Limit>,
         visit: Visit<'_, 't>,
     ) -> Result<()> {
-        if lex_range_is_empty(min, max) {
-            return Ok(());
-        }
-        let first = self.index_cursor(key_id, Start::First)?.next()?;
-        let last = self.index_cursor(key_id, Start::Last)?.next()?;
-        let (Some(first), Some(last)) = (first, last) else {
+        let Some(uniform) = self.lex_precheck(view, min, max)? else {
             return Ok(());
         };
-        // Redis's early test, on the first and last members.
-        if !min.admits_above(last.member) || !max.admits_below(first.member) {
-            return Ok(());
-        }
-        let uniform = first.score == last.score;
-        let start = match (rev, uniform) {
-            (false, true) => match min.member() {
-                Some(m) => Start::From(index::at_entry(key_id, first.score, m)),
-                None => Start::First,
-            },
-            (true, true) => match max.member() {
-                Some(m) => Start::Before(index::past_entry(key_id, first.score, m)),
-                None => Start::Last,
-            },
-            (false, false) => Start::First,
-            (true, false) => Start::Last,
-        };
-        let cursor = self.index_cursor(key_id, start)?;
+        let key_id = view.key_id;
         let above_min = |item: &Item<'_>| min.admits_above(item.member);
         let below_max = |item: &Item<'_>| max.admits_below(item.member);
+        let far: &dyn Fn(&Item<'_>) -> bool = if rev { &above_min } else { &below_max };
+        if let (Some(score), Some(offset)) = (uniform, jump_offset(view, limit)) {
+            let (below, upto) = self.lex_ranks(view, score, min, max)?;
+            let near_below = if rev { upto } else { below };
+            return match self.jump_by_rank(view, near_below, rev, offset)? {
+                Some(cursor) => stream(cursor, &|_| true, far, rest_of(limit), visit),
+                None => Ok(()),
+            };
+        }
+        let start = match (rev, uniform) {
+            (false, Some(score)) => match min.member() {
+                Some(m) => Start::From(index::at_entry(key_id, score, m)),
+                None => Start::First,
+            },
+            (true, Some(score)) => match max.member() {
+                Some(m) => Start::Before(index::past_entry(key_id, score, m)),
+                None => Start::Last,
+            },
+            (false, None) => Start::First,
+            (true, None) => Start::Last,
+        };
+        let cursor = self.index_cursor(key_id, start)?;
         if rev {
             stream(cursor, &below_max, &above_min, limit, visit)
         } else {
             stream(cursor, &above_min, &below_max, limit, visit)
         }
     }
+
+    /// Redis's early tests of a lex range: `None` when it selects nothing at once, else
+    /// `Some(Some(score))` when every member has that score (the first and last do), or
+    /// `Some(None)`.
+    fn lex_precheck(
+        &self,
+        view: &CollectionView<'_>,
+        min: &LexBound,
+        max: &LexBound,
+    ) -> Result<Option<Option<f64>>> {
+        if lex_range_is_empty(min, max) {
+            return Ok(None);
+        }
+        let first = self.index_cursor(view.key_id, Start::First)?.next()?;
+        let last = self.index_cursor(view.key_id, Start::Last)?.next()?;
+        let (Some(first), Some(last)) = (first, last) else {
+            return Ok(None);
+        };
+        if !min.admits_above(last.member) || !max.admits_below(first.member) {
+            return Ok(None);
+        }
+        Ok(Some((first.score == last.score).then_some(first.score)))
+    }
+
+    /// For a sorted set whose members all have score `score`: the number of members below
+    /// `min` and the number up to `max`, by rank.
+    fn lex_ranks(
+        &self,
+        view: &CollectionView<'_>,
+        score: f64,
+        min: &LexBound,
+        max: &LexBound,
+    ) -> Result<(u64, u64)> {
+        let levels = levels_of(view.state);
+        let before = |m: &[u8], inclusive: bool| {
+            self.members_before(view.key_id, levels, score, m, inclusive)
+        };
+        let below = match min {
+            LexBound::Minus => 0,
+            LexBound::Plus => view.count,
+            LexBound::Inclusive(m) => before(m, false)?,
+            LexBound::Exclusive(m) => before(m, true)?,
+        };
+        let upto = match max {
+            LexBound::Minus => 0,
+            LexBound::Plus => view.count,
+            LexBound::Inclusive(m) => before(m, true)?,
+            LexBound::Exclusive(m) => before(m, false)?,
+        };
+        Ok((below, upto))
+    }
+
+    /// ZCOUNT: the number of members with scores between `min` and `max`, as the difference
+    /// of two ranks (a walk of the range without a rank index).
+    pub(super) fn count_scores(
+        &self,
+        view: &CollectionView<'_>,
+        min: ScoreBound,
+        max: ScoreBound,
+    ) -> Result<u64> {
+        let (min, max) = (min.check()?, max.check()?);
+        let levels = levels_of(view.state);
+        if levels == 0 {
+            let mut count = 0;
+            self.walk_scores(view, min, max, false, None, &mut |_| {
+                count += 1;
+                Ok(true)
+            })?;
+            return Ok(count);
+        }
+        let (low, high) = score_keys(view.key_id, min, max);
+        let below = self.entries_below(view.key_id, levels, &low)?;
+        let upto = self.entries_below(view.key_id, levels, &high)?;
+        Ok(upto.saturating_sub(below))
+    }
+
+    /// ZLEXCOUNT: the number of members between `min` and `max` in byte order; by rank when
+    /// all scores are equal and the set has a rank index, else by a walk.
+    pub(super) fn count_lex(
+        &self,
+        view: &CollectionView<'_>,
+        min: &LexBound,
+        max: &LexBound,
+    ) -> Result<u64> {
+        let Some(uniform) = self.lex_precheck(view, min, max)? else {
+            return Ok(0);
+        };
+        if let (Some(score), true) = (uniform, levels_of(view.state) > 0) {
+            let (below, upto) = self.lex_ranks(view, score, min, max)?;
+            return Ok(upto.saturating_sub(below));
+        }
+        let mut count = 0;
+        self.walk_lex(view, min, max, false, None, &mut |_| {
+            count += 1;
+            Ok(true)
+        })?;
+        Ok(count)
+    }
+}
+
+/// The offset of a LIMIT worth skipping by rank rather than by walking: beyond a few
+/// members, on a sorted set with a rank index.
+fn jump_offset(view: &CollectionView<'_>, limit: Option<Limit>) -> Option<u64> {
+    let offset = u64::try_from(limit?.offset).ok()?;
+    (levels_of(view.state) > 0 && offset > FANOUT).then_some(offset)
+}
+
+/// What is left of a LIMIT once its offset has been skipped.
+fn rest_of(limit: Option<Limit>) -> Option<Limit> {
+    limit.map(|limit| Limit {
+        offset: 0,
+        count: limit.count,
+    })
+}
+
+/// The score index keys bounding a score range: the range starts at the first, and ends
+/// before the second.
+fn score_keys(key_id: u64, min: ScoreBound, max: ScoreBound) -> (Vec<u8>, Vec<u8>) {
+    let low = match min {
+        ScoreBound::Inclusive(v) => index::at_score(key_id, v),
+        ScoreBound::Exclusive(v) => index::past_score(key_id, v),
+    };
+    let high = match max {
+        ScoreBound::Inclusive(v) => index::past_score(key_id, v),
+        ScoreBound::Exclusive(v) => index::at_score(key_id, v),
+    };
+    (low, high)
 }
 
 /// Redis's range loop: the first member within the `near` bound starts the range (and ends it
