@@ -78,6 +78,9 @@ enum Op {
     BulkRank(usize, usize, bool),
     /// A page of a whole-set score (or lex) range at a far LIMIT offset, in either order.
     Page(usize, i64, bool, bool),
+    /// BZPOPMIN (or BZPOPMAX when true) in another thread, waiting forever; when the set is
+    /// empty it blocks until this thread adds the member at the score.
+    BlockingPop(usize, bool, usize, usize),
     Reopen,
 }
 
@@ -128,8 +131,22 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..KEYS.len(), 0..BULK, any::<bool>()).prop_map(|(k, i, r)| Op::BulkRank(k, i, r)),
         2 => (0..KEYS.len(), 0..BULK as i64, any::<bool>(), any::<bool>())
             .prop_map(|(k, o, r, l)| Op::Page(k, o, r, l)),
+        1 => (0..3usize, any::<bool>(), 0..SCORES.len(), 0..n)
+            .prop_map(|(k, max, s, m)| Op::BlockingPop(k, max, s, m)),
         1 => Just(Op::Reopen),
     ]
+}
+
+/// Waits until a blocking pop is registered on `key`.
+fn wait_blocked(store: &Store, key: &str) {
+    let give_up = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while store.blocked_on(key) == 0 {
+        assert!(
+            std::time::Instant::now() < give_up,
+            "the blocking pop never blocked"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
 }
 
 type Set = BTreeMap<Vec<u8>, f64>;
@@ -422,6 +439,45 @@ fn options(f: [bool; 5]) -> ZAddOptions {
 
 fn step(store: &Store, model: &mut Model, pool: &[Vec<u8>], op: &Op) -> Result<()> {
     match op {
+        Op::BlockingPop(k, max, s, m) => {
+            let key = KEYS[*k];
+            let waiter = {
+                let store = store.clone();
+                let max = *max;
+                std::thread::spawn(move || {
+                    let forever = std::time::Duration::ZERO;
+                    if max {
+                        store.bzpopmax(&[key], forever)
+                    } else {
+                        store.bzpopmin(&[key], forever)
+                    }
+                })
+            };
+            let set = model.sets.entry(key).or_default();
+            if set.is_empty() {
+                // It blocks: serve it with a ZADD from this thread.
+                wait_blocked(store, key);
+                store.zadd(key, ZAddOptions::default(), &[(SCORES[*s], &pool[*m])])?;
+                set.insert(pool[*m].clone(), SCORES[*s]);
+            }
+            let mut all: Vec<(Vec<u8>, f64)> = set.iter().map(|(m, v)| (m.clone(), *v)).collect();
+            all.sort_by(order);
+            let popped = if *max {
+                all.pop()
+            } else {
+                all.into_iter().next()
+            };
+            let want = popped.map(|(member, score)| {
+                set.remove(&member);
+                (
+                    Bytes::from_static(key.as_bytes()),
+                    Bytes::from(member),
+                    score,
+                )
+            });
+            let got = waiter.join().expect("blocking pop panicked")?;
+            assert_eq!(got, want, "{op:?}");
+        }
         Op::Zadd(k, f, pairs) => {
             let key = KEYS[*k];
             // Key "l" only ever holds score 0, so lex ranges there take the seek path.
