@@ -101,6 +101,10 @@ pub(super) fn serve(shared: Arc<Shared>, state: &State, socket: TcpStream, clien
             out.batching = false;
             out.flush()
         };
+        if session.shared().shutdown_requested() {
+            // SHUTDOWN: stop the accept loop now rather than at the watcher's next look.
+            state.request_stop();
+        }
         if close || !written {
             break;
         }
