@@ -225,3 +225,64 @@ fn big_bulk_strings_cross_many_reads() -> TestResult {
     assert_eq!(pong, "PONG");
     Ok(())
 }
+
+#[test]
+fn databases_flag_limits_select() -> TestResult {
+    let server = start(|config| config.databases = 4)?;
+    let mut socket = server.raw()?;
+    exchange(&mut socket, b"SELECT 3\r\n", b"+OK\r\n")?;
+    exchange(
+        &mut socket,
+        b"SELECT 4\r\n",
+        b"-ERR DB index is out of range\r\n",
+    )?;
+    // Each connection starts in database 0; SELECT is per connection.
+    server.handle.store().select(3)?.set("k", "in db 3")?;
+    exchange(&mut socket, b"GET k\r\n", b"$7\r\nin db 3\r\n")?;
+    let mut other = server.raw()?;
+    exchange(&mut other, b"GET k\r\n", b"$-1\r\n")?;
+    Ok(())
+}
+
+#[test]
+fn with_store_serves_an_open_store() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let store = keyp::Store::open(dir.path())?;
+    store.set("greeting", "hello")?;
+    let config = ServerConfig {
+        port: 0,
+        ..ServerConfig::default()
+    };
+    let server = Server::with_store(config, store.clone())?;
+    let handle = server.handle();
+    assert_eq!(handle.local_addr().ip().to_string(), "127.0.0.1");
+    assert_ne!(handle.local_addr().port(), 0);
+    let thread = std::thread::spawn(move || server.run());
+    let mut socket = TcpStream::connect(handle.local_addr())?;
+    socket.set_read_timeout(Some(Duration::from_secs(10)))?;
+    exchange(&mut socket, b"GET greeting\r\n", b"$5\r\nhello\r\n")?;
+    exchange(&mut socket, b"DEL greeting\r\n", b":1\r\n")?;
+    assert_eq!(store.get("greeting")?, None);
+    handle.stop();
+    thread.join().expect("server thread")?;
+    assert!(handle.stopped());
+    Ok(())
+}
+
+#[test]
+fn two_hundred_clients_at_once() -> TestResult {
+    let server = start(|_| {})?;
+    let mut sockets = (0..200)
+        .map(|_| server.raw())
+        .collect::<std::io::Result<Vec<_>>>()?;
+    for (i, socket) in sockets.iter_mut().enumerate() {
+        let text = format!("client {i}");
+        let request = format!("ECHO \"{text}\"\r\n");
+        let reply = format!("${}\r\n{text}\r\n", text.len());
+        exchange(socket, request.as_bytes(), reply.as_bytes())?;
+    }
+    assert_eq!(server.handle.clients(), 200);
+    drop(sockets);
+    assert!(eventually(|| server.handle.clients() == 0));
+    Ok(())
+}
