@@ -7,6 +7,8 @@
 //! The writes are SETs: without SET in the command table the test fails (no round may end
 //! with nothing acknowledged).
 
+#![cfg(feature = "server")]
+
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;

@@ -1,9 +1,13 @@
 //! The network server, started in-process on 127.0.0.1 with an ephemeral port and a temporary
 //! directory, driven over real sockets: with the `redis` client crate here, byte by byte over a
 //! raw `TcpStream` in `server/raw.rs` (inline commands, protocol errors, QUIT, limits),
-//! lifecycle in `server/lifecycle.rs` (maxclients, idle timeout, shutdown, group commit), and
-//! the command-line flags in `server/config.rs`.
+//! lifecycle in `server/lifecycle.rs` (maxclients, idle timeout, shutdown, group commit),
+//! `redis-cli` in `server/cli.rs`, and the command-line flags in `server/config.rs`.
 
+#![cfg(feature = "server")]
+
+#[path = "server/cli.rs"]
+mod cli;
 #[path = "server/config.rs"]
 mod config;
 #[path = "server/lifecycle.rs"]
