@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use keyp::server::{AppendFsync, LogLevel, Server, ServerConfig};
+use keyp::server::{AppendFsync, Server, ServerConfig};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -32,13 +32,23 @@ fn crash_server_child() -> keyp::Result<()> {
     let Some(dir) = std::env::var_os(CHILD_DIR) else {
         return Ok(());
     };
-    let config = ServerConfig {
-        port: 0,
-        dir: dir.into(),
-        appendfsync: AppendFsync::Always,
-        loglevel: LogLevel::Warning,
-        ..ServerConfig::default()
-    };
+    // The flags as `examples/server.rs` would get them.
+    let dir = dir.to_str().ok_or(keyp::Error::Syntax)?.to_owned();
+    let args = [
+        "--port",
+        "0",
+        "--appendfsync",
+        "always",
+        "--loglevel",
+        "warning",
+        "--dir",
+        &dir,
+    ];
+    let config = ServerConfig::from_args(args)
+        .ok()
+        .flatten()
+        .ok_or(keyp::Error::Syntax)?;
+    assert_eq!(config.appendfsync, AppendFsync::Always);
     let server = Server::bind(config)?;
     server.handle_signals()?;
     println!("PORT {}", server.local_addr().port());
