@@ -33,6 +33,8 @@ mod keyspace;
 mod notify;
 #[cfg(feature = "resp")]
 pub mod resp;
+#[cfg(feature = "server")]
+pub mod server;
 mod storage;
 mod store;
 mod ttl;

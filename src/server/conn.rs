@@ -1,0 +1,167 @@
+//! One client connection: read, parse every complete request, execute, write the replies once.
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use super::{LogLevel, State};
+use crate::resp::{lookup, parse_request, Handler, Parsed, PushSink, Session, Shared};
+
+/// Bytes asked for per read; the buffer grows past it for big requests.
+const READ_CHUNK: usize = 16 * 1024;
+/// The most bytes one read takes.
+const MAX_READ: usize = 256 * 1024;
+/// A buffer grown past this for one big request is given back once emptied.
+const KEEP_BUFFER: usize = 1024 * 1024;
+
+/// A connected client, as the server's registry sees it.
+pub(super) struct Client {
+    /// A handle on the socket, to end the connection's reads at shutdown.
+    pub(super) socket: TcpStream,
+    /// Set while the connection waits in a blocking command (BLPOP...): shutdown does not wait
+    /// for it, as Redis does not.
+    pub(super) blocked: AtomicBool,
+}
+
+/// Where replies and pushes go, in order. While the connection works through a batch of
+/// requests, replies collect in `pending` and go out in one write at the end; a push (pub/sub)
+/// arriving then is queued behind them, otherwise it is written at once.
+struct Outbox {
+    socket: TcpStream,
+    pending: Vec<u8>,
+    batching: bool,
+}
+
+impl Outbox {
+    /// Writes what is pending. `false` if the socket failed.
+    fn flush(&mut self) -> bool {
+        let ok = self.socket.write_all(&self.pending).is_ok();
+        self.pending.clear();
+        ok
+    }
+}
+
+/// Serves one connection until the client leaves, QUIT, a protocol error, the idle timeout or
+/// shutdown.
+pub(super) fn serve(shared: Arc<Shared>, state: &State, socket: TcpStream, client: &Client) {
+    let Ok(write_half) = socket.try_clone() else {
+        return;
+    };
+    let outbox = Arc::new(Mutex::new(Outbox {
+        socket: write_half,
+        pending: Vec::new(),
+        batching: false,
+    }));
+    let push: PushSink = {
+        let outbox = Arc::clone(&outbox);
+        Arc::new(move |bytes: &[u8]| {
+            let mut out = outbox.lock();
+            out.pending.extend_from_slice(bytes);
+            if !out.batching {
+                out.flush();
+            }
+        })
+    };
+    let mut session = Session::new(shared, push);
+    let _ = socket.set_read_timeout(state.config.idle_timeout());
+    let _ = socket.set_nodelay(true);
+    let mut reader = &socket;
+    let mut buf: Vec<u8> = Vec::with_capacity(READ_CHUNK);
+    loop {
+        // Read whatever has arrived (at least one byte).
+        let len = buf.len();
+        buf.reserve(READ_CHUNK);
+        // Zero (and so read into) a bounded part of the spare room: zeroing all of a buffer
+        // grown for a 512 MB argument on every read would be quadratic.
+        let room = (buf.capacity() - len).min(MAX_READ);
+        buf.resize(len + room, 0);
+        let read = match reader.read(&mut buf[len..]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => 0,
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                state.log(LogLevel::Verbose, "closing idle client");
+                break;
+            }
+            Err(_) => break,
+        };
+        buf.truncate(len + read);
+
+        outbox.lock().batching = true;
+        let (consumed, close) = run_requests(&mut session, &buf, &outbox, client, state);
+        buf.drain(..consumed);
+        if buf.is_empty() && buf.capacity() > KEEP_BUFFER {
+            buf = Vec::with_capacity(READ_CHUNK);
+        }
+        let written = {
+            let mut out = outbox.lock();
+            out.batching = false;
+            out.flush()
+        };
+        if session.shared().shutdown_requested() {
+            // SHUTDOWN: stop the accept loop now rather than at the watcher's next look.
+            state.request_stop();
+        }
+        if close || !written {
+            break;
+        }
+    }
+    let _ = socket.shutdown(Shutdown::Both);
+}
+
+/// Runs every complete request at the start of `buf`, queueing the replies in `outbox`.
+/// Returns the bytes consumed and whether the connection must close.
+fn run_requests(
+    session: &mut Session,
+    buf: &[u8],
+    outbox: &Mutex<Outbox>,
+    client: &Client,
+    state: &State,
+) -> (usize, bool) {
+    let mut start = 0;
+    loop {
+        let Some(rest) = buf.get(start..) else {
+            return (buf.len(), false);
+        };
+        match parse_request(rest) {
+            Ok(Parsed::Incomplete) => return (start, false),
+            Ok(Parsed::Empty { consumed }) => start += consumed,
+            Ok(Parsed::Command { args, consumed }) => {
+                start += consumed;
+                let blocking = args
+                    .first()
+                    .and_then(|name| lookup(name))
+                    .is_some_and(|spec| matches!(spec.handler, Handler::Blocking { .. }));
+                if blocking {
+                    // The replies before it go out now, as Redis sends them before the client
+                    // blocks; pushes go straight out while it waits.
+                    let mut out = outbox.lock();
+                    out.flush();
+                    out.batching = false;
+                    client.blocked.store(true, Ordering::SeqCst);
+                }
+                let reply = session.execute(&args);
+                if blocking {
+                    client.blocked.store(false, Ordering::SeqCst);
+                    outbox.lock().batching = true;
+                }
+                reply.encode(session.protocol(), &mut outbox.lock().pending);
+                if session.should_close() {
+                    return (start, true);
+                }
+            }
+            Err(error) => {
+                let text = error.reply_text();
+                state.log(LogLevel::Debug, &format!("protocol error: {text}"));
+                let mut out = outbox.lock();
+                out.pending.push(b'-');
+                out.pending.extend_from_slice(text.as_bytes());
+                out.pending.extend_from_slice(b"\r\n");
+                return (buf.len(), true);
+            }
+        }
+    }
+}

@@ -1,0 +1,339 @@
+//! The network server: the Redis protocol over TCP, one thread per connection, every
+//! connection's writes through the group commit of [`Shared`].
+//!
+//! ```no_run
+//! use keyp::server::{Server, ServerConfig};
+//!
+//! # fn main() -> keyp::Result<()> {
+//! let config = ServerConfig { port: 7000, ..ServerConfig::default() };
+//! let server = Server::bind(config)?;
+//! server.handle_signals()?; // SIGINT / SIGTERM stop it cleanly
+//! eprintln!("listening on {}", server.local_addr());
+//! server.run()?; // returns after SHUTDOWN or a signal, once the store is synced
+//! # Ok(()) }
+//! ```
+
+mod config;
+mod conn;
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use parking_lot::Mutex;
+
+pub use config::{AppendFsync, LogLevel, ServerConfig, HELP};
+use conn::Client;
+
+use crate::resp::Shared;
+use crate::{Result, Store, StoreOptions};
+
+/// Redis's reply to a connection over `maxclients`, sent before closing it.
+const MAX_CLIENTS_REPLY: &[u8] = b"-ERR max number of clients reached\r\n";
+/// How often the stop watcher looks at the SHUTDOWN flag and the signal flag.
+const STOP_POLL: Duration = Duration::from_millis(50);
+/// How long shutdown waits for the commands in flight.
+const DRAIN_LIMIT: Duration = Duration::from_secs(30);
+
+/// What the accept loop, the connections and the handles share.
+struct State {
+    config: ServerConfig,
+    addr: SocketAddr,
+    /// Set to stop: by a signal, [`ServerHandle::stop`] or the stop watcher (SHUTDOWN).
+    stop: Arc<AtomicBool>,
+    /// Set once the server has stopped.
+    done: AtomicBool,
+    clients: Mutex<HashMap<u64, Arc<Client>>>,
+    next_client: AtomicU64,
+}
+
+impl State {
+    fn log(&self, level: LogLevel, message: &str) {
+        if level >= self.config.loglevel {
+            log_line(level, message);
+        }
+    }
+
+    /// Asks the accept loop to end, and wakes it.
+    fn request_stop(&self) {
+        if !self.stop.swap(true, Ordering::SeqCst) {
+            self.wake_accept();
+        }
+    }
+
+    /// Connects to the listener so that a blocked `accept` returns and sees the stop flag.
+    fn wake_accept(&self) {
+        let mut addr = self.addr;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(match addr.ip() {
+                IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+                IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            });
+        }
+        let _ = TcpStream::connect_timeout(&addr, Duration::from_secs(1));
+    }
+}
+
+/// Writes one log line to stderr, marked as Redis marks its levels.
+pub fn log_line(level: LogLevel, message: &str) {
+    let mark = match level {
+        LogLevel::Debug => '.',
+        LogLevel::Verbose => '-',
+        LogLevel::Notice => '*',
+        LogLevel::Warning => '#',
+    };
+    eprintln!("{}:M {mark} {message}", std::process::id());
+}
+
+/// A bound server, ready to [`run`](Server::run).
+pub struct Server {
+    listener: TcpListener,
+    handle: ServerHandle,
+}
+
+/// A handle on a server (running or not): its address, its [`Shared`] state, a way to stop it.
+#[derive(Clone)]
+pub struct ServerHandle {
+    shared: Arc<Shared>,
+    state: Arc<State>,
+}
+
+impl Server {
+    /// Opens the store in `config.dir` (created if missing) with the databases and durability
+    /// the config asks for, and binds the listening socket.
+    ///
+    /// # Errors
+    /// [`Error::Io`](crate::Error::Io) if the directory cannot be created or the address cannot
+    /// be bound; the store's errors from opening it.
+    pub fn bind(config: ServerConfig) -> Result<Server> {
+        std::fs::create_dir_all(&config.dir)?;
+        let store = StoreOptions::new()
+            .databases(config.databases)
+            .durability(config.appendfsync.durability())
+            .open(&config.dir)?;
+        Server::with_store(config, store)
+    }
+
+    /// Serves an already open `store` (`config.dir`, `databases` and `appendfsync` are then
+    /// not used) and binds the listening socket.
+    ///
+    /// # Errors
+    /// [`Error::Io`](crate::Error::Io) if the address cannot be bound or the group-commit
+    /// thread cannot start.
+    pub fn with_store(config: ServerConfig, store: Store) -> Result<Server> {
+        let listener = TcpListener::bind((config.bind.as_str(), config.port))?;
+        let addr = listener.local_addr()?;
+        let shared = Shared::new(store)?;
+        shared.set_requirepass(config.requirepass.clone().map(Bytes::from));
+        let state = Arc::new(State {
+            config,
+            addr,
+            stop: Arc::new(AtomicBool::new(false)),
+            done: AtomicBool::new(false),
+            clients: Mutex::new(HashMap::new()),
+            next_client: AtomicU64::new(1),
+        });
+        Ok(Server {
+            listener,
+            handle: ServerHandle { shared, state },
+        })
+    }
+
+    /// The address the server listens on (with the real port when the config said 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.handle.local_addr()
+    }
+
+    /// A handle to reach the server once [`run`](Server::run) has taken it.
+    pub fn handle(&self) -> ServerHandle {
+        self.handle.clone()
+    }
+
+    /// Makes SIGINT and SIGTERM stop the server as SHUTDOWN does. A second signal while it is
+    /// stopping ends the process at once.
+    ///
+    /// # Errors
+    /// [`Error::Io`](crate::Error::Io) if a handler cannot be installed.
+    pub fn handle_signals(&self) -> Result<()> {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        for signal in [SIGINT, SIGTERM] {
+            let stop = Arc::clone(&self.handle.state.stop);
+            signal_hook::flag::register_conditional_shutdown(signal, 1, Arc::clone(&stop))?;
+            signal_hook::flag::register(signal, stop)?;
+        }
+        Ok(())
+    }
+
+    /// Accepts clients, one thread each, until stopped (SHUTDOWN, a signal, or
+    /// [`ServerHandle::stop`]); then stops accepting, lets the commands in flight finish
+    /// (clients waiting in a blocking command are not waited for), syncs the store and returns.
+    ///
+    /// # Errors
+    /// [`Error::Io`](crate::Error::Io) if the stop watcher cannot start; the store's error if
+    /// the final sync fails.
+    pub fn run(self) -> Result<()> {
+        let Server { listener, handle } = self;
+        let state = &handle.state;
+        let watcher = {
+            let (shared, state) = (Arc::clone(&handle.shared), Arc::clone(state));
+            std::thread::Builder::new()
+                .name("keyp-stop-watch".to_owned())
+                .spawn(move || watch_for_stop(&shared, &state))?
+        };
+        for socket in listener.incoming() {
+            if state.stop.load(Ordering::SeqCst) {
+                break;
+            }
+            match socket {
+                Ok(socket) => admit(&handle, socket),
+                Err(e) => {
+                    state.log(LogLevel::Warning, &format!("accept failed: {e}"));
+                    // Out of file descriptors, say: give clients time to leave.
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+            }
+        }
+        drop(listener);
+        state.log(
+            LogLevel::Notice,
+            "shutting down: no longer accepting clients",
+        );
+        drain(state);
+        state.done.store(true, Ordering::SeqCst);
+        let _ = watcher.join();
+        handle.shared.store().sync()?;
+        state.log(LogLevel::Notice, "store synced, ready to exit");
+        Ok(())
+    }
+}
+
+/// Registers a new connection and starts its thread, or refuses it over `maxclients`.
+fn admit(handle: &ServerHandle, mut socket: TcpStream) {
+    let state = &handle.state;
+    let Ok(registry_socket) = socket.try_clone() else {
+        return;
+    };
+    let id = state.next_client.fetch_add(1, Ordering::Relaxed);
+    let client = Arc::new(Client {
+        socket: registry_socket,
+        blocked: AtomicBool::new(false),
+    });
+    {
+        let mut clients = state.clients.lock();
+        if clients.len() >= state.config.maxclients {
+            drop(clients);
+            state.log(LogLevel::Verbose, "refused a client: maxclients reached");
+            let _ = socket.write_all(MAX_CLIENTS_REPLY);
+            let _ = socket.shutdown(std::net::Shutdown::Both);
+            return;
+        }
+        clients.insert(id, Arc::clone(&client));
+    }
+    let peer = socket
+        .peer_addr()
+        .map_or_else(|_| "?".to_owned(), |a| a.to_string());
+    state.log(LogLevel::Verbose, &format!("accepted {peer}"));
+    let (shared, state_for_thread) = (Arc::clone(&handle.shared), Arc::clone(state));
+    let spawned = std::thread::Builder::new()
+        .name("keyp-client".to_owned())
+        .spawn(move || {
+            conn::serve(shared, &state_for_thread, socket, &client);
+            state_for_thread.clients.lock().remove(&id);
+            state_for_thread.log(LogLevel::Verbose, &format!("client {peer} closed"));
+        });
+    if let Err(e) = spawned {
+        state.clients.lock().remove(&id);
+        state.log(
+            LogLevel::Warning,
+            &format!("cannot start a client thread: {e}"),
+        );
+    }
+}
+
+/// Waits for a stop request (the signal flag or SHUTDOWN), then wakes the accept loop.
+fn watch_for_stop(shared: &Shared, state: &State) {
+    while !state.done.load(Ordering::SeqCst) {
+        if state.stop.load(Ordering::SeqCst) || shared.shutdown_requested() {
+            state.stop.store(true, Ordering::SeqCst);
+            state.wake_accept();
+            return;
+        }
+        std::thread::sleep(STOP_POLL);
+    }
+}
+
+/// Ends every connection's reads and waits until those running commands have finished them.
+fn drain(state: &State) {
+    for client in state.clients.lock().values() {
+        let _ = client.socket.shutdown(std::net::Shutdown::Read);
+    }
+    let deadline = Instant::now() + DRAIN_LIMIT;
+    loop {
+        let busy = state
+            .clients
+            .lock()
+            .values()
+            .filter(|c| !c.blocked.load(Ordering::SeqCst))
+            .count();
+        if busy == 0 || Instant::now() >= deadline {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+impl ServerHandle {
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.state.addr
+    }
+
+    /// What the server's connections share (the store, the group commit, the SHUTDOWN flag).
+    pub fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    /// The store the server serves (database 0).
+    pub fn store(&self) -> &Store {
+        self.shared.store()
+    }
+
+    /// Stops the server as SHUTDOWN does: [`Server::run`] returns once the commands in flight
+    /// have finished and the store is synced.
+    pub fn stop(&self) {
+        self.state.request_stop();
+    }
+
+    /// Clients connected now.
+    pub fn clients(&self) -> usize {
+        self.state.clients.lock().len()
+    }
+
+    /// Whether the server has stopped.
+    pub fn stopped(&self) -> bool {
+        self.state.done.load(Ordering::SeqCst)
+    }
+
+    /// The id of the store's last committed write transaction: the difference between two
+    /// readings counts the write transactions committed in between (group commit puts many
+    /// clients' writes in one).
+    pub fn last_transaction_id(&self) -> u64 {
+        let env = self.shared.store().core().storage.env.env();
+        let mut info = std::mem::MaybeUninit::<lmdb_sys::MDB_envinfo>::zeroed();
+        // SAFETY: `env` is the store's open environment (the store outlives this call) and
+        // `info` points to writable memory the size of an MDB_envinfo, which
+        // `mdb_env_info` fills in.
+        let rc = unsafe { lmdb_sys::mdb_env_info(env, info.as_mut_ptr()) };
+        if rc != 0 {
+            return 0;
+        }
+        // SAFETY: `mdb_env_info` returned success, so it initialised the struct (and it was
+        // zeroed before: every field, pointers included, is valid as zero).
+        let info = unsafe { info.assume_init() };
+        info.me_last_txnid as u64
+    }
+}

@@ -1,0 +1,49 @@
+//! Debian's `redis-cli` against the server (`.ci/run` installs redis-tools; the test fails
+//! when `redis-cli` is missing).
+
+use std::process::Command;
+
+use super::{start, TestResult};
+
+fn redis_cli(port: u16, args: &[&str]) -> Result<String, Box<dyn std::error::Error>> {
+    let output = Command::new("redis-cli")
+        .arg("-p")
+        .arg(port.to_string())
+        .args(args)
+        .output()
+        .map_err(|e| format!("redis-cli (install redis-tools): {e}"))?;
+    assert!(output.status.success(), "redis-cli {args:?}: {output:?}");
+    Ok(String::from_utf8(output.stdout)?)
+}
+
+#[test]
+fn redis_cli_talks_to_the_server() -> TestResult {
+    let server = start(|_| {})?;
+    let port = server.handle.local_addr().port();
+    server.handle.store().set("k", "value")?;
+    assert_eq!(redis_cli(port, &["ping"])?, "PONG\n");
+    assert_eq!(redis_cli(port, &["echo", "a b"])?, "a b\n");
+    assert_eq!(redis_cli(port, &["get", "k"])?, "value\n");
+    assert_eq!(redis_cli(port, &["del", "k", "x"])?, "1\n");
+    assert_eq!(redis_cli(port, &["get", "k"])?, "\n");
+    assert_eq!(
+        redis_cli(port, &["nosuch"])?,
+        "ERR unknown command 'nosuch', with args beginning with: \n\n"
+    );
+    // Mass insertion mode: raw protocol on stdin, a summary at the end.
+    let mut child = Command::new("redis-cli")
+        .args(["-p", &port.to_string(), "--pipe"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()?;
+    let commands = "*2\r\n$3\r\nDEL\r\n$1\r\nx\r\n".repeat(1000);
+    std::io::Write::write_all(child.stdin.as_mut().ok_or("stdin")?, commands.as_bytes())?;
+    drop(child.stdin.take());
+    let output = child.wait_with_output()?;
+    let summary = String::from_utf8(output.stdout)?;
+    assert!(
+        summary.contains("errors: 0, replies: 1000"),
+        "redis-cli --pipe: {summary}"
+    );
+    Ok(())
+}
