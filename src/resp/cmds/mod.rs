@@ -5,12 +5,18 @@
 use super::command::CommandSpec;
 
 mod connection;
+mod elements;
 mod keyspace;
+mod list;
 mod string;
 
 /// Every family's table; [`super::command::lookup`] indexes them.
-pub(crate) const TABLES: &[&[CommandSpec]] =
-    &[connection::COMMANDS, keyspace::COMMANDS, string::COMMANDS];
+pub(crate) const TABLES: &[&[CommandSpec]] = &[
+    connection::COMMANDS,
+    keyspace::COMMANDS,
+    string::COMMANDS,
+    list::COMMANDS,
+];
 
 /// A command of the table: name, arity, flags, first key, last key, key step, handler.
 macro_rules! spec {
