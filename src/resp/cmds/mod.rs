@@ -6,6 +6,7 @@ use super::command::CommandSpec;
 
 mod connection;
 mod elements;
+mod hash;
 mod keyspace;
 mod list;
 mod string;
@@ -16,6 +17,7 @@ pub(crate) const TABLES: &[&[CommandSpec]] = &[
     keyspace::COMMANDS,
     string::COMMANDS,
     list::COMMANDS,
+    hash::COMMANDS,
 ];
 
 /// A command of the table: name, arity, flags, first key, last key, key step, handler.
