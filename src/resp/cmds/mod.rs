@@ -9,6 +9,7 @@ mod elements;
 mod hash;
 mod keyspace;
 mod list;
+mod set;
 mod string;
 
 /// Every family's table; [`super::command::lookup`] indexes them.
@@ -18,6 +19,7 @@ pub(crate) const TABLES: &[&[CommandSpec]] = &[
     string::COMMANDS,
     list::COMMANDS,
     hash::COMMANDS,
+    set::COMMANDS,
 ];
 
 /// A command of the table: name, arity, flags, first key, last key, key step, handler.
