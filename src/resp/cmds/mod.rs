@@ -11,6 +11,7 @@ mod keyspace;
 mod list;
 mod set;
 mod string;
+mod zset;
 
 /// Every family's table; [`super::command::lookup`] indexes them.
 pub(crate) const TABLES: &[&[CommandSpec]] = &[
@@ -20,6 +21,7 @@ pub(crate) const TABLES: &[&[CommandSpec]] = &[
     list::COMMANDS,
     hash::COMMANDS,
     set::COMMANDS,
+    zset::COMMANDS,
 ];
 
 /// A command of the table: name, arity, flags, first key, last key, key step, handler.
