@@ -15,6 +15,13 @@ fn zset_commands_match_redis() -> Result<()> {
     Client::script(SCRIPT)
 }
 
+/// ZUNION and its kin look their input keys up (WRONGTYPE) before reading the options, and
+/// take plain sets with a score of 1.
+#[test]
+fn combine_checks_keys_before_options() -> Result<()> {
+    Client::script(KEYS_BEFORE_OPTIONS)
+}
+
 /// A BZPOPMIN blocked in one session's thread is woken by a ZADD from another session.
 #[test]
 fn bzpopmin_is_woken_by_another_sessions_zadd() -> Result<()> {
@@ -401,4 +408,73 @@ const SCRIPT: &[(&str, &str, &str)] = &[
     ("bzpopmin z", "-ERR wrong number of arguments for 'bzpopmin' command\r\n", SAME),
     ("bzpopmax z", "-ERR wrong number of arguments for 'bzpopmax' command\r\n", SAME),
     ("bzmpop 0 1 z", "-ERR wrong number of arguments for 'bzmpop' command\r\n", SAME),
+];
+
+const KEYS_BEFORE_OPTIONS: &[(&str, &str, &str)] = &[
+    ("set str x", "+OK\r\n", SAME),
+    ("zadd u1 1 a", ":1\r\n", SAME),
+    ("sadd s a b", ":2\r\n", SAME),
+    (
+        "zunion 2 u1 str weights 1 x",
+        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+        SAME,
+    ),
+    (
+        "zunion 2 str u1 bogus",
+        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+        SAME,
+    ),
+    (
+        "zinterstore d 2 str u1 weights x",
+        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+        SAME,
+    ),
+    (
+        "zintercard 2 str u1 limit x",
+        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+        SAME,
+    ),
+    (
+        "zintercard 2 u1 str limit -1",
+        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+        SAME,
+    ),
+    (
+        "zdiff 2 u1 str bogus",
+        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+        SAME,
+    ),
+    (
+        "zdiffstore d 2 u1 str weights 1 2",
+        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+        SAME,
+    ),
+    (
+        "zunion 0 str",
+        "-ERR at least 1 input key is needed for 'zunion' command\r\n",
+        SAME,
+    ),
+    ("zunion 3 str u1", "-ERR syntax error\r\n", SAME),
+    (
+        "zunion 2 s u1 withscores",
+        "*4\r\n$1\r\nb\r\n$1\r\n1\r\n$1\r\na\r\n$1\r\n2\r\n",
+        "*2\r\n*2\r\n$1\r\nb\r\n,1\r\n*2\r\n$1\r\na\r\n,2\r\n",
+    ),
+    (
+        "zinter 2 s u1 withscores",
+        "*2\r\n$1\r\na\r\n$1\r\n2\r\n",
+        "*1\r\n*2\r\n$1\r\na\r\n,2\r\n",
+    ),
+    ("zunionstore d 2 s u1 aggregate max", ":2\r\n", SAME),
+    (
+        "zrange d 0 -1 withscores",
+        "*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n1\r\n",
+        "*2\r\n*2\r\n$1\r\na\r\n,1\r\n*2\r\n$1\r\nb\r\n,1\r\n",
+    ),
+    (
+        "zdiff 2 s u1 withscores",
+        "*2\r\n$1\r\nb\r\n$1\r\n1\r\n",
+        "*1\r\n*2\r\n$1\r\nb\r\n,1\r\n",
+    ),
+    ("zintercard 2 s u1", ":1\r\n", SAME),
 ];

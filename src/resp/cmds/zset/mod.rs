@@ -4,8 +4,6 @@
 //!
 //! Scores are doubles: RESP3 double replies, bulk strings as Redis prints scores in RESP2.
 
-use std::time::Duration;
-
 use bytes::Bytes;
 
 use super::elements::{
@@ -14,15 +12,17 @@ use super::elements::{
 use super::spec;
 use crate::resp::command::{Call, CommandSpec};
 use crate::resp::reply::{Protocol, Reply};
-use crate::resp::session::Session;
-use crate::types::list::parse_timeout;
 use crate::types::zset::{
-    format_score, parse_score, parse_zintercard, parse_zrandmember, LexBound, PoppedMembers,
-    ScoreBound, ScoreEnd, ZAddArgs, ZCombineArgs, ZCombineCommand, ZMPopArgs, ZRangeArgs,
-    ZRangeCommand,
+    format_score, parse_score, parse_zrandmember, LexBound, PoppedMembers, ScoreBound, ScoreEnd,
+    ZAddArgs, ZMPopArgs, ZRangeArgs, ZRangeCommand,
 };
 use crate::types::KeyType;
 use crate::{Error, ReadTxn, Result, WriteTxn};
+use blocking::{bzmpop, bzmpop_once, bzpopmax, bzpopmax_once, bzpopmin, bzpopmin_once};
+use combine::{zdiff, zdiffstore, zinter, zintercard, zinterstore, zunion, zunionstore};
+
+mod blocking;
+mod combine;
 
 pub(super) const COMMANDS: &[CommandSpec] = &[
     spec!(
@@ -224,7 +224,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
 
 /// Members with their scores: `[member, score]` pairs in RESP3, a flat list in RESP2 (or, with
 /// `nested`, pairs in both, as ZMPOP replies).
-fn scored(items: Vec<(Bytes, f64)>, protocol: Protocol, nested: bool) -> Reply {
+pub(super) fn scored(items: Vec<(Bytes, f64)>, protocol: Protocol, nested: bool) -> Reply {
     if nested || protocol == Protocol::Resp3 {
         Reply::Array(
             items
@@ -245,7 +245,11 @@ fn scored(items: Vec<(Bytes, f64)>, protocol: Protocol, nested: bool) -> Reply {
 }
 
 /// Members, with their scores when `withscores`.
-fn members_reply(items: Vec<(Bytes, f64)>, withscores: bool, protocol: Protocol) -> Reply {
+pub(super) fn members_reply(
+    items: Vec<(Bytes, f64)>,
+    withscores: bool,
+    protocol: Protocol,
+) -> Reply {
     if withscores {
         scored(items, protocol, false)
     } else {
@@ -429,7 +433,7 @@ fn zpopmax(tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {
 
 /// ZMPOP/BZMPOP's reply: `[key, [[member, score], ...]]` in both protocols, a nil array for
 /// nothing.
-fn mpop_reply(popped: Option<PoppedMembers>) -> Reply {
+pub(super) fn mpop_reply(popped: Option<PoppedMembers>) -> Reply {
     match popped {
         Some((key, items)) => {
             Reply::Array(vec![Reply::Bulk(key), scored(items, Protocol::Resp2, true)])
@@ -458,60 +462,6 @@ fn zrandmember(r: &ReadTxn<'_>, call: &Call<'_>) -> Result<Reply> {
     Ok(members_reply(items, withscores, call.protocol))
 }
 
-fn combine_read(r: &ReadTxn<'_>, call: &Call<'_>, command: ZCombineCommand) -> Result<Reply> {
-    let args = ZCombineArgs::parse(command, call.rest(1))?;
-    let items = match command {
-        ZCombineCommand::ZInter => r.zinter(&args.keys, &args.combine)?,
-        ZCombineCommand::ZDiff => r.zdiff(&args.keys)?,
-        _ => r.zunion(&args.keys, &args.combine)?,
-    };
-    Ok(members_reply(items, args.withscores, call.protocol))
-}
-
-fn zunion(r: &ReadTxn<'_>, call: &Call<'_>) -> Result<Reply> {
-    combine_read(r, call, ZCombineCommand::ZUnion)
-}
-
-fn zinter(r: &ReadTxn<'_>, call: &Call<'_>) -> Result<Reply> {
-    combine_read(r, call, ZCombineCommand::ZInter)
-}
-
-fn zdiff(r: &ReadTxn<'_>, call: &Call<'_>) -> Result<Reply> {
-    combine_read(r, call, ZCombineCommand::ZDiff)
-}
-
-fn combine_store(
-    tx: &mut WriteTxn<'_>,
-    call: &Call<'_>,
-    command: ZCombineCommand,
-) -> Result<Reply> {
-    let args = ZCombineArgs::parse(command, call.rest(2))?;
-    let dst = call.arg(1);
-    let stored = match command {
-        ZCombineCommand::ZInterStore => tx.zinterstore(dst, &args.keys, &args.combine)?,
-        ZCombineCommand::ZDiffStore => tx.zdiffstore(dst, &args.keys)?,
-        _ => tx.zunionstore(dst, &args.keys, &args.combine)?,
-    };
-    Ok(Reply::count(stored))
-}
-
-fn zunionstore(tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {
-    combine_store(tx, call, ZCombineCommand::ZUnionStore)
-}
-
-fn zinterstore(tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {
-    combine_store(tx, call, ZCombineCommand::ZInterStore)
-}
-
-fn zdiffstore(tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {
-    combine_store(tx, call, ZCombineCommand::ZDiffStore)
-}
-
-fn zintercard(r: &ReadTxn<'_>, call: &Call<'_>) -> Result<Reply> {
-    let (keys, limit) = parse_zintercard(call.rest(1))?;
-    Ok(Reply::count(r.zintercard(&keys, limit)?))
-}
-
 /// ZSCAN: the cursor, then the key, then (for an existing sorted set) the options. Scores are
 /// bulk strings in both protocols, as Redis sends them.
 fn zscan(r: &ReadTxn<'_>, call: &Call<'_>) -> Result<Reply> {
@@ -528,72 +478,4 @@ fn zscan(r: &ReadTxn<'_>, call: &Call<'_>) -> Result<Reply> {
         .flat_map(|(member, score)| [Reply::Bulk(member), Reply::bulk(format_score(score))])
         .collect();
     Ok(scan_reply(next, elements))
-}
-
-/// BZPOPMIN/BZPOPMAX's reply: `[key, member, score]`, a nil array on timeout.
-fn bzpop_reply(popped: Option<(Bytes, Bytes, f64)>) -> Reply {
-    match popped {
-        Some((key, member, score)) => Reply::Array(vec![
-            Reply::Bulk(key),
-            Reply::Bulk(member),
-            Reply::Double(score),
-        ]),
-        None => Reply::NilArray,
-    }
-}
-
-/// BZPOPMIN/BZPOPMAX: `key [key ...] timeout`.
-fn bzpop_args<'a>(call: &Call<'a>) -> Result<(&'a [Bytes], Duration)> {
-    let keys = call.args.get(1..call.len() - 1).unwrap_or(&[]);
-    Ok((keys, parse_timeout(call.arg(call.len() - 1))?))
-}
-
-fn bzpopmin(session: &mut Session, call: &Call<'_>) -> Result<Reply> {
-    let (keys, timeout) = bzpop_args(call)?;
-    Ok(bzpop_reply(session.store()?.bzpopmin(keys, timeout)?))
-}
-
-fn bzpopmax(session: &mut Session, call: &Call<'_>) -> Result<Reply> {
-    let (keys, timeout) = bzpop_args(call)?;
-    Ok(bzpop_reply(session.store()?.bzpopmax(keys, timeout)?))
-}
-
-/// BZPOPMIN/BZPOPMAX inside MULTI: one pop from the first sorted set, as ZMPOP with a count of 1.
-fn bzpop_once(tx: &mut WriteTxn<'_>, call: &Call<'_>, end: ScoreEnd) -> Result<Reply> {
-    let (keys, _) = bzpop_args(call)?;
-    let popped = tx.zmpop(keys, end, 1)?;
-    Ok(bzpop_reply(popped.and_then(|(key, items)| {
-        items
-            .into_iter()
-            .next()
-            .map(|(member, score)| (key, member, score))
-    })))
-}
-
-fn bzpopmin_once(tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {
-    bzpop_once(tx, call, ScoreEnd::Min)
-}
-
-fn bzpopmax_once(tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {
-    bzpop_once(tx, call, ScoreEnd::Max)
-}
-
-/// BZMPOP: `timeout numkeys key [key ...] MIN|MAX [COUNT count]`; Redis checks the rest before
-/// the timeout.
-fn bzmpop_args(call: &Call<'_>) -> Result<(ZMPopArgs, Duration)> {
-    let args = ZMPopArgs::parse(call.rest(2))?;
-    Ok((args, parse_timeout(call.arg(1))?))
-}
-
-fn bzmpop(session: &mut Session, call: &Call<'_>) -> Result<Reply> {
-    let (args, timeout) = bzmpop_args(call)?;
-    let store = session.store()?;
-    Ok(mpop_reply(
-        store.bzmpop(timeout, &args.keys, args.end, args.count)?,
-    ))
-}
-
-fn bzmpop_once(tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {
-    let (args, _) = bzmpop_args(call)?;
-    Ok(mpop_reply(tx.zmpop(&args.keys, args.end, args.count)?))
 }
