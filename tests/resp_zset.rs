@@ -408,6 +408,9 @@ const SCRIPT: &[(&str, &str, &str)] = &[
     ("bzpopmin z", "-ERR wrong number of arguments for 'bzpopmin' command\r\n", SAME),
     ("bzpopmax z", "-ERR wrong number of arguments for 'bzpopmax' command\r\n", SAME),
     ("bzmpop 0 1 z", "-ERR wrong number of arguments for 'bzmpop' command\r\n", SAME),
+    ("zrevrangebyscore str 1 0", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", SAME),
+    ("zrangebylex str - +", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", SAME),
+    ("bzpopmax str 0", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", SAME),
 ];
 
 const KEYS_BEFORE_OPTIONS: &[(&str, &str, &str)] = &[
