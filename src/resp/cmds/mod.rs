@@ -5,9 +5,14 @@
 use super::command::CommandSpec;
 
 mod connection;
+mod elements;
+mod hash;
 mod keyspace;
+mod list;
+mod set;
 mod stream;
 mod string;
+mod zset;
 
 /// Every family's table; [`super::command::lookup`] indexes them.
 pub(crate) const TABLES: &[&[CommandSpec]] = &[
@@ -15,6 +20,10 @@ pub(crate) const TABLES: &[&[CommandSpec]] = &[
     keyspace::COMMANDS,
     string::COMMANDS,
     stream::COMMANDS,
+    list::COMMANDS,
+    hash::COMMANDS,
+    set::COMMANDS,
+    zset::COMMANDS,
 ];
 
 /// A command of the table: name, arity, flags, first key, last key, key step, handler.
