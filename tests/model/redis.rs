@@ -355,9 +355,10 @@ impl Model {
                     (true, None) => return Ok(Reply::Int(-1)),
                     (true, Some(d)) => d as i64,
                 };
-                // Redis rounds EXPIRETIME to the nearest second, as it does TTL.
+                // Redis rounds EXPIRETIME to the nearest second, as it does TTL (without
+                // overflowing for a deadline near i64::MAX).
                 Reply::Int(if matches!(cmd, Cmd::ExpireTime(_)) {
-                    (ms + 500) / 1000
+                    ((i128::from(ms) + 500) / 1000) as i64
                 } else {
                     ms
                 })
