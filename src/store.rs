@@ -341,6 +341,8 @@ impl Core {
         db: u8,
         f: impl FnOnce(&mut WriteTxn<'_>) -> Result<R>,
     ) -> Result<R> {
+        // Taken before LMDB's writer lock, released once the watch counters count this commit.
+        let gate = self.notify.write_gate();
         let raw = self
             .storage
             .env
@@ -357,7 +359,10 @@ impl Core {
             self.storage.check_growth(&raw)?;
             lmdb::Transaction::commit(raw).map_err(|e| self.storage.lmdb_err(e))?;
         }
-        self.notify.committed(&touched, &touched_dbs, &flushed_dbs);
+        self.notify
+            .count_changes(&touched, &touched_dbs, &flushed_dbs);
+        drop(gate);
+        self.notify.wake_blocked(&touched, &touched_dbs);
         if reclaim {
             // A full channel means the reclaimer is already due to run.
             let _ = self.reclaim_wake.try_send(());

@@ -6,11 +6,20 @@ use super::command::CommandSpec;
 
 mod connection;
 mod keyspace;
+mod multi;
+mod server;
 mod string;
 
+pub(crate) use server::default_config;
+
 /// Every family's table; [`super::command::lookup`] indexes them.
-pub(crate) const TABLES: &[&[CommandSpec]] =
-    &[connection::COMMANDS, keyspace::COMMANDS, string::COMMANDS];
+pub(crate) const TABLES: &[&[CommandSpec]] = &[
+    connection::COMMANDS,
+    keyspace::COMMANDS,
+    string::COMMANDS,
+    multi::COMMANDS,
+    server::COMMANDS,
+];
 
 /// A command of the table: name, arity, flags, first key, last key, key step, handler.
 macro_rules! spec {
