@@ -252,7 +252,7 @@ fn exec_is_one_transaction() -> keyp::Result<()> {
     let reader = {
         let store = store.clone();
         std::thread::spawn(move || -> keyp::Result<()> {
-            for _ in 0..200 {
+            for _ in 0..50 {
                 let n = store.read(|r| {
                     let mut n = 0;
                     for i in 0..50 {

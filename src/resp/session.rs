@@ -380,7 +380,7 @@ impl Session {
             let mut state = self.entry.state.lock();
             state.last = Some(Instant::now());
             state.last_cmd = match spec {
-                Some(spec) => spec.name.to_owned(),
+                Some(spec) => full_name(spec, args),
                 None => "NULL".to_owned(),
             };
         }
@@ -461,6 +461,31 @@ impl Session {
             Handler::Session(f) | Handler::Blocking { wait: f, .. } => f(self, &call),
         };
         result.unwrap_or_else(Reply::from)
+    }
+
+    /// Switches the protocol (HELLO), pub/sub messages included.
+    pub(crate) fn set_protocol(&mut self, protocol: Protocol) {
+        self.protocol = protocol;
+        self.subs
+            .resp3
+            .store(protocol == Protocol::Resp3, Ordering::Relaxed);
+    }
+
+    /// RESET: leaves MULTI, unwatches, unsubscribes from everything, selects database 0,
+    /// back to RESP2, no name, replies on, and unauthenticated if a password is set.
+    pub(crate) fn reset(&mut self) {
+        self.multi = None;
+        self.watches.clear();
+        self.shared.broker.forget(self.id, &self.subs);
+        self.subs.channels.clear();
+        self.subs.patterns.clear();
+        self.db = 0;
+        self.set_protocol(Protocol::Resp2);
+        self.name = None;
+        self.reply_mode = ReplyMode::On;
+        self.skip_current = false;
+        self.skip_next = false;
+        self.authenticated = self.shared.requirepass.read().is_none();
     }
 
     /// Copies what CLIENT LIST shows of this session into its registry entry.
