@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use keyp::resp::{Protocol, PushSink, Session, Shared};
-use keyp::{Bytes, ManualClock, StoreOptions};
+use keyp::{Bytes, Durability, ManualClock, StoreOptions};
 
 const T0: u64 = 1_700_000_000_000;
 
@@ -22,6 +22,7 @@ fn fixture() -> keyp::Result<Fixture> {
     let store = StoreOptions::new()
         .clock(clock.clone())
         .databases(4)
+        .durability(Durability::Off)
         .open(dir.path())?;
     Ok(Fixture {
         _dir: dir,

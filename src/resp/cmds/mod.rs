@@ -7,6 +7,7 @@ use super::command::CommandSpec;
 mod connection;
 mod keyspace;
 mod multi;
+mod pubsub;
 mod server;
 mod string;
 
@@ -18,6 +19,7 @@ pub(crate) const TABLES: &[&[CommandSpec]] = &[
     keyspace::COMMANDS,
     string::COMMANDS,
     multi::COMMANDS,
+    pubsub::COMMANDS,
     server::COMMANDS,
 ];
 
