@@ -313,6 +313,11 @@ impl Core {
         self.clock.now_ms()
     }
 
+    /// The data directory (canonical path).
+    pub(crate) fn dir(&self) -> &Path {
+        &self._open_guard.0
+    }
+
     /// Validates a logical database index.
     pub(crate) fn check_db(&self, db: u32) -> Result<u8> {
         if db < self.databases {
@@ -670,6 +675,46 @@ impl Store {
             watch.set_initial_state(&states);
         }
         watch
+    }
+
+    /// Writes a consistent copy of the whole store (every logical database, as of one
+    /// snapshot) into directory `path`, creating it; writers carry on meanwhile. The copy is a
+    /// data directory [`Store::open`] can open. This is what the server's SAVE does.
+    ///
+    /// ```
+    /// # fn main() -> keyp::Result<()> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let store = keyp::Store::open(dir.path().join("data"))?;
+    /// store.set("k", "v")?;
+    /// store.backup(dir.path().join("copy"))?;
+    /// let copy = keyp::Store::open(dir.path().join("copy"))?;
+    /// assert_eq!(copy.get("k")?.as_deref(), Some(&b"v"[..]));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Io`] if the directory cannot be created or already holds a data file;
+    /// [`Error::Lmdb`] if the copy fails.
+    pub fn backup(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        std::fs::create_dir_all(path)?;
+        if path.join("data.mdb").exists() {
+            return Err(Error::Io(std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                format!("{} already holds a data file", path.display()),
+            )));
+        }
+        let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes())
+            .map_err(|_| Error::Io(std::io::Error::other("path contains a NUL byte")))?;
+        let core = self.core();
+        // SAFETY: the environment pointer is valid while `core` (borrowed from `self`) lives,
+        // and `c_path` is a NUL-terminated string that outlives the call; mdb_env_copy only
+        // reads the environment through a read transaction of its own.
+        let code = unsafe { lmdb_sys::mdb_env_copy(core.storage.env.env(), c_path.as_ptr()) };
+        if code != 0 {
+            return Err(core.storage.lmdb_err(lmdb::Error::from_err_code(code)));
+        }
+        Ok(())
     }
 
     /// Forces everything committed so far to disk (useful with [`Durability::Periodic`] or

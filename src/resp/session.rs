@@ -18,7 +18,8 @@
 //! - After each request: close the connection once [`Session::should_close`] (QUIT) or
 //!   [`Session::killed`] (CLIENT KILL from another client) is true; poll `killed` also while
 //!   a connection is idle. [`Shared::shutdown_requested`] tells when SHUTDOWN was asked for;
-//!   [`Shared::client_count`] gives the connections open (for `maxclients`). Read the current
+//!   [`Shared::client_count`] gives the connections open (for `maxclients`; count a refused
+//!   one with [`Shared::connection_rejected`]). Read the current
 //!   settings back with [`Shared::config`] (CONFIG SET may change `maxclients` or `timeout`).
 //! - Dropping the session (connection closed) unregisters the client, drops its WATCHes and
 //!   its pub/sub subscriptions.
@@ -67,8 +68,10 @@ pub struct ServerInfo {
 pub(crate) struct Stats {
     pub(crate) commands: AtomicU64,
     pub(crate) connections: AtomicU64,
-    pub(crate) pubsub_messages: AtomicU64,
+    /// Commands refused before running (unknown, arity, NOAUTH...).
     pub(crate) rejected: AtomicU64,
+    /// Connections refused for `maxclients` ([`Shared::connection_rejected`]).
+    pub(crate) rejected_connections: AtomicU64,
 }
 
 /// What every connection of a server shares: the store, the group-commit writer, the
@@ -92,6 +95,10 @@ pub struct Shared {
     pub(crate) started_at: Instant,
     /// LASTSAVE: Unix seconds of the last successful SAVE (the start time before any).
     pub(crate) last_save: AtomicU64,
+    /// Whether a SAVE or BGSAVE is running.
+    pub(crate) saving: AtomicBool,
+    /// Whether the last BGSAVE succeeded.
+    pub(crate) last_save_ok: AtomicBool,
 }
 
 impl Shared {
@@ -122,6 +129,8 @@ impl Shared {
             started,
             started_at: Instant::now(),
             last_save: AtomicU64::new(unix),
+            saving: AtomicBool::new(false),
+            last_save_ok: AtomicBool::new(true),
         }))
     }
 
@@ -166,6 +175,13 @@ impl Shared {
             );
         }
         self.config.read().get(&name).cloned()
+    }
+
+    /// Counts a connection refused for `maxclients` (INFO's `rejected_connections`).
+    pub fn connection_rejected(&self) {
+        self.stats
+            .rejected_connections
+            .fetch_add(1, Ordering::Relaxed);
     }
 
     /// The number of connections open (sessions alive).
