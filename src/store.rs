@@ -346,6 +346,8 @@ impl Core {
         db: u8,
         f: impl FnOnce(&mut WriteTxn<'_>) -> Result<R>,
     ) -> Result<R> {
+        // A second write transaction on a thread that holds one would wait for itself forever.
+        let _nested = NestedWriteGuard::enter()?;
         // Taken before LMDB's writer lock, released once the watch counters count this commit.
         let gate = self.notify.write_gate();
         let raw = self
@@ -373,6 +375,32 @@ impl Core {
             let _ = self.reclaim_wake.try_send(());
         }
         Ok(out)
+    }
+}
+
+thread_local! {
+    /// Whether this thread is inside a write transaction.
+    static IN_WRITE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks the thread as writing; refuses a nested write transaction (which would deadlock)
+/// with an error instead.
+struct NestedWriteGuard;
+
+impl NestedWriteGuard {
+    fn enter() -> Result<NestedWriteGuard> {
+        if IN_WRITE.with(|w| w.replace(true)) {
+            return Err(Error::Io(std::io::Error::other(
+                "a write transaction is already open on this thread",
+            )));
+        }
+        Ok(NestedWriteGuard)
+    }
+}
+
+impl Drop for NestedWriteGuard {
+    fn drop(&mut self) {
+        IN_WRITE.with(|w| w.set(false));
     }
 }
 
@@ -615,7 +643,7 @@ impl Store {
     /// returns `Ok`, and none of them happen if it returns `Err` (or panics).
     ///
     /// Do not open another write transaction from inside `f`: LMDB has one writer at a time,
-    /// so that would wait forever.
+    /// so that would wait for itself; it fails with [`Error::Io`] instead.
     ///
     /// ```
     /// # fn main() -> keyp::Result<()> {

@@ -328,3 +328,21 @@ fn resp3_nil_for_a_failed_exec() -> keyp::Result<()> {
     assert_eq!(cmd(&mut s, "EXEC"), "_\r\n");
     Ok(())
 }
+
+/// A write transaction opened on a thread that already holds one fails instead of waiting
+/// for itself (what a connection command writing inside EXEC would do).
+#[test]
+fn a_nested_write_transaction_fails_instead_of_hanging() -> keyp::Result<()> {
+    let f = fixture()?;
+    let store = f.shared.store().clone();
+    let nested = store.transaction(|tx| {
+        tx.set("outer", "1")?;
+        Ok(store.set("inner", "2"))
+    })?;
+    assert!(matches!(nested, Err(keyp::Error::Io(_))), "{nested:?}");
+    // The outer transaction committed; the thread can write again.
+    assert_eq!(store.get("outer")?.as_deref(), Some(&b"1"[..]));
+    store.set("after", "3")?;
+    assert_eq!(store.get("inner")?, None);
+    Ok(())
+}
