@@ -1,53 +1,29 @@
 //! A connection's state and the dispatch of its commands; the group-commit writer that all
 //! connections' writes go through.
 //!
-//! # Hooks for the network server
-//!
-//! keyp's protocol layer does no I/O; the server that owns the sockets calls these:
-//! - [`Shared::new`] once, then [`Shared::set_server_info`] (port, bind address, data
-//!   directory: INFO, CONFIG GET and SAVE read them) and [`Shared::set_config`] for each
-//!   setting given on the command line (`requirepass`, `maxclients`, `timeout`,
-//!   `appendfsync`, `databases`, `loglevel`).
-//! - Per connection: [`Session::new`] with a [`PushSink`] that writes bytes to that client's
-//!   socket, then [`Session::set_peer`] with the client's and the local address (CLIENT LIST,
-//!   CLIENT KILL ADDR/LADDR).
-//! - Per request: [`Session::run`], which encodes the reply (and any extra frames, e.g. one
-//!   confirmation per channel of SUBSCRIBE) into the output buffer and leaves it empty when
-//!   CLIENT REPLY OFF/SKIP says so. ([`Session::execute`] returns the reply instead; it sends
-//!   extra frames through the push sink first.)
-//! - After each request: close the connection once [`Session::should_close`] (QUIT) or
-//!   [`Session::killed`] (CLIENT KILL from another client) is true; poll `killed` also while
-//!   a connection is idle. [`Shared::shutdown_requested`] tells when SHUTDOWN was asked for;
-//!   [`Shared::client_count`] gives the connections open (for `maxclients`; count a refused
-//!   one with [`Shared::connection_rejected`]). Read the current
-//!   settings back with [`Shared::config`] (CONFIG SET may change `maxclients` or `timeout`).
-//! - Dropping the session (connection closed) unregisters the client, drops its WATCHes and
-//!   its pub/sub subscriptions.
-//!
-//! The push sink must deliver bytes in call order, before the bytes of the reply of the
-//! command during which they were pushed.
+//! The hooks a network server calls are listed on [`Session`].
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
-use crossbeam_channel::{Receiver, Sender};
 use parking_lot::{Mutex, RwLock};
 
 use super::command::{lookup, unknown_command, wrong_arity, Call, CommandSpec, Handler, WriteFn};
 use super::pubsub::{Broker, Subscriptions};
 use super::reply::{Protocol, Reply};
-use crate::{Error, Result, Store, Watch, WriteTxn};
+use crate::{Result, Store, Watch};
+
+mod commit;
+
+use commit::Committer;
+pub(crate) use commit::{is_store_failure, run_write, WriteJob};
 
 /// Where a connection's out-of-band messages (pub/sub pushes) go: the server writes the bytes
 /// to the client's socket, between replies.
 pub type PushSink = Arc<dyn Fn(&[u8]) + Send + Sync>;
-
-/// The most write jobs one group-commit transaction takes.
-const MAX_BATCH: usize = 1024;
 
 /// Facts about the running server that INFO, CONFIG GET and SAVE report; the server sets them
 /// with [`Shared::set_server_info`].
@@ -106,7 +82,7 @@ impl Shared {
     /// starts the group-commit writer thread.
     ///
     /// # Errors
-    /// [`Error::Io`] if the thread cannot be started.
+    /// [`Error::Io`](crate::Error::Io) if the thread cannot be started.
     pub fn new(store: Store) -> Result<Arc<Shared>> {
         let store = store.select(0)?;
         let committer = Committer::start(store.clone())?;
@@ -253,7 +229,34 @@ pub(crate) enum ReplyMode {
     Off,
 }
 
+///
 /// One connection's state.
+///
+/// # Hooks for the network server
+///
+/// keyp's protocol layer does no I/O; the server that owns the sockets calls these:
+/// - [`Shared::new`] once, then [`Shared::set_server_info`] (port, bind address, data
+///   directory: INFO, CONFIG GET and SAVE read them) and [`Shared::set_config`] for each
+///   setting given on the command line (`requirepass`, `maxclients`, `timeout`,
+///   `appendfsync`, `databases`, `loglevel`).
+/// - Per connection: [`Session::new`] with a [`PushSink`] that writes bytes to that client's
+///   socket, then [`Session::set_peer`] with the client's and the local address (CLIENT LIST,
+///   CLIENT KILL ADDR/LADDR).
+/// - Per request: [`Session::run`], which encodes the reply (and any extra frames, e.g. one
+///   confirmation per channel of SUBSCRIBE) into the output buffer and leaves it empty when
+///   CLIENT REPLY OFF/SKIP says so. ([`Session::execute`] returns the reply instead; it sends
+///   extra frames through the push sink first.)
+/// - After each request: close the connection once [`Session::should_close`] (QUIT) or
+///   [`Session::killed`] (CLIENT KILL from another client) is true; poll `killed` also while
+///   a connection is idle. [`Shared::shutdown_requested`] tells when SHUTDOWN was asked for;
+///   [`Shared::client_count`] gives the connections open (for `maxclients`; count a refused
+///   one with [`Shared::connection_rejected`]). Read the current settings back with
+///   [`Shared::config`] (CONFIG SET may change `maxclients` or `timeout`).
+/// - Dropping the session (connection closed) unregisters the client, drops its WATCHes and
+///   its pub/sub subscriptions.
+///
+/// The push sink must deliver bytes in call order, before the bytes of the reply of the
+/// command during which they were pushed.
 pub struct Session {
     shared: Arc<Shared>,
     /// The selected database.
@@ -562,126 +565,5 @@ fn full_name(spec: &CommandSpec, args: &[Bytes]) -> String {
             )
         }
         _ => spec.name.to_owned(),
-    }
-}
-
-/// A write job: runs in a transaction shared with other jobs (on this job's database), and
-/// may run twice (see [`Committer`]), so it must be deterministic given the store's contents.
-/// `Err` aborts the whole transaction: keep it for store failures; command errors are replies.
-pub(crate) type WriteJob = Box<dyn Fn(&mut WriteTxn<'_>) -> Result<Vec<Reply>> + Send>;
-
-/// Whether `e` means the store itself failed (the transaction must be abandoned) rather than
-/// the command being wrong.
-pub(crate) fn is_store_failure(e: &Error) -> bool {
-    matches!(
-        e,
-        Error::StoreFull { .. } | Error::Io(_) | Error::Lmdb(_) | Error::Corrupt(_)
-    )
-}
-
-/// Runs a write handler: a command error becomes its reply, a store failure aborts.
-pub(crate) fn run_write(f: WriteFn, tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {
-    match f(tx, call) {
-        Ok(reply) => Ok(reply),
-        Err(e) if is_store_failure(&e) => Err(e),
-        Err(e) => Ok(Reply::from(e)),
-    }
-}
-
-struct Pending {
-    db: u8,
-    job: WriteJob,
-    done: Sender<Result<Vec<Reply>>>,
-}
-
-/// The group-commit writer: one thread takes every write job waiting at the moment, runs them
-/// all in one write transaction and commits once (one fsync under `Durability::Immediate`),
-/// then answers each. While it commits, new jobs queue up for the next batch.
-///
-/// A command that fails may have written part of what it meant to before noticing; Redis's
-/// commands are all or nothing. So when a job of a batch of several replies an error, the
-/// batch is rolled back and each of its jobs runs again in a transaction of its own.
-struct Committer {
-    jobs: Option<Sender<Pending>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Committer {
-    fn start(store: Store) -> Result<Committer> {
-        let (jobs, queue) = crossbeam_channel::unbounded::<Pending>();
-        let thread = std::thread::Builder::new()
-            .name("keyp-commit".to_owned())
-            .spawn(move || commit_loop(&store, &queue))?;
-        Ok(Committer {
-            jobs: Some(jobs),
-            thread: Some(thread),
-        })
-    }
-
-    fn run(&self, db: u8, job: WriteJob) -> Result<Vec<Reply>> {
-        let (done, answer) = crossbeam_channel::bounded(1);
-        let gone = || Error::Io(std::io::Error::other("the commit thread has stopped"));
-        let jobs = self.jobs.as_ref().ok_or_else(gone)?;
-        jobs.send(Pending { db, job, done }).map_err(|_| gone())?;
-        answer.recv().map_err(|_| gone())?
-    }
-}
-
-impl Drop for Committer {
-    fn drop(&mut self) {
-        drop(self.jobs.take());
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-fn commit_loop(store: &Store, queue: &Receiver<Pending>) {
-    while let Ok(first) = queue.recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match queue.try_recv() {
-                Ok(next) => batch.push(next),
-                Err(_) => break,
-            }
-        }
-        if batch.len() == 1 {
-            run_alone(store, batch);
-            continue;
-        }
-        let outcome = store.transaction(|tx| {
-            let mut replies = Vec::with_capacity(batch.len());
-            for pending in &batch {
-                tx.select(u32::from(pending.db))?;
-                let job_replies = (pending.job)(tx)?;
-                if job_replies.iter().any(Reply::is_error) {
-                    // Roll back: the jobs run again one by one.
-                    return Err(Error::Syntax);
-                }
-                replies.push(job_replies);
-            }
-            Ok(replies)
-        });
-        match outcome {
-            Ok(replies) => {
-                for (pending, replies) in batch.into_iter().zip(replies) {
-                    let _ = pending.done.send(Ok(replies));
-                }
-            }
-            // A command failed (see above), or the store did: then each job alone gets the
-            // store's error, or succeeds if it alone fits (a full map, say).
-            Err(_) => run_alone(store, batch),
-        }
-    }
-}
-
-/// Runs each job in a transaction of its own.
-fn run_alone(store: &Store, batch: Vec<Pending>) {
-    for pending in batch {
-        let result = store.transaction(|tx| {
-            tx.select(u32::from(pending.db))?;
-            (pending.job)(tx)
-        });
-        let _ = pending.done.send(result);
     }
 }
