@@ -346,3 +346,34 @@ fn a_nested_write_transaction_fails_instead_of_hanging() -> keyp::Result<()> {
     assert_eq!(store.get("inner")?, None);
     Ok(())
 }
+
+/// Connection and server commands queued in MULTI run in EXEC's place (they may read the
+/// store through snapshots of their own while EXEC holds the write transaction).
+#[test]
+fn connection_and_server_commands_inside_exec() -> keyp::Result<()> {
+    let f = fixture()?;
+    f.shared.store().set("k", "v")?;
+    let mut s = session(&f.shared);
+    assert_eq!(cmd(&mut s, "MULTI"), OK);
+    for line in [
+        "INFO keyspace",
+        "CLIENT SETNAME inexec",
+        "CLIENT GETNAME",
+        "CONFIG GET timeout",
+        "PUBLISH ch msg",
+        "DEL k",
+        "LASTSAVE",
+    ] {
+        assert_eq!(cmd(&mut s, line), QUEUED, "{line}");
+    }
+    let reply = cmd(&mut s, "EXEC");
+    let keyspace = "# Keyspace\r\ndb0:keys=1,expires=0,avg_ttl=0\r\n";
+    let expected_head = format!(
+        "*7\r\n${}\r\n{keyspace}\r\n+OK\r\n$6\r\ninexec\r\n\
+         *2\r\n$7\r\ntimeout\r\n$1\r\n0\r\n:0\r\n:1\r\n:",
+        keyspace.len()
+    );
+    assert!(reply.starts_with(&expected_head), "{reply}");
+    assert_eq!(f.shared.store().get("k")?, None);
+    Ok(())
+}

@@ -390,7 +390,6 @@ impl Session {
     /// The dispatch: lookup, arity, authentication, MULTI queueing, pub/sub context.
     fn dispatch(&mut self, args: &[Bytes]) -> Reply {
         self.skip_current = std::mem::take(&mut self.skip_next);
-        self.shared.stats.commands.fetch_add(1, Ordering::Relaxed);
         let Some(name) = args.first() else {
             return Reply::Error("ERR empty command".to_owned());
         };
@@ -404,7 +403,10 @@ impl Session {
             };
         }
         let reply = match self.check(spec, args) {
-            Ok(spec) => self.dispatch_checked(spec, args),
+            Ok(spec) => {
+                self.shared.stats.commands.fetch_add(1, Ordering::Relaxed);
+                self.dispatch_checked(spec, args)
+            }
             Err(refusal) => {
                 if let Some(multi) = &mut self.multi {
                     multi.aborted = true;
