@@ -259,6 +259,10 @@ fn resp2_subscribed_mode_allows_only_pubsub_commands() -> keyp::Result<()> {
     assert_eq!(run(&mut s, "PING"), "+PONG\r\n");
     // RESP3 has no such mode.
     run(&mut s, "HELLO 3");
+    assert_eq!(
+        run(&mut s, "UNSUBSCRIBE"),
+        format!(">3\r\n{}_\r\n:0\r\n", bulk("unsubscribe"))
+    );
     run(&mut s, "SUBSCRIBE a");
     assert_eq!(run(&mut s, "GET x"), "_\r\n");
     assert_eq!(run(&mut s, "PING"), "+PONG\r\n");
@@ -266,4 +270,11 @@ fn resp2_subscribed_mode_allows_only_pubsub_commands() -> keyp::Result<()> {
     run(&mut s, "HELLO 2");
     assert_eq!(run(&mut s, "QUIT"), "+OK\r\n");
     Ok(())
+}
+
+#[test]
+fn sessions_move_between_threads() {
+    fn send<T: Send>() {}
+    send::<Session>();
+    send::<Arc<Shared>>();
 }
