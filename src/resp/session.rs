@@ -256,7 +256,9 @@ pub(crate) enum ReplyMode {
 ///   its pub/sub subscriptions.
 ///
 /// The push sink must deliver bytes in call order, before the bytes of the reply of the
-/// command during which they were pushed.
+/// command during which they were pushed. PUBLISH calls the subscribers' sinks from the
+/// publishing connection's thread, so a sink must be safe to call while its own connection
+/// writes a reply (e.g. queue the bytes to the connection's writer).
 pub struct Session {
     shared: Arc<Shared>,
     /// The selected database.
