@@ -29,6 +29,9 @@ pub(crate) struct Notifier {
     watched: Mutex<HashMap<(u8, Vec<u8>), Counter>>,
     /// Blocked readers per key, oldest first.
     blocked: Mutex<BlockedQueues>,
+    /// Held by each write transaction of this process from its start until its commit has
+    /// counted its changes (see [`Notifier::write_gate`]).
+    gate: Mutex<()>,
 }
 
 /// Blocked readers per `(db, key)`, oldest first.
@@ -68,14 +71,30 @@ pub(crate) fn unpack_touched(mut buf: &[u8]) -> impl Iterator<Item = (u8, &[u8])
 }
 
 impl Notifier {
-    /// Called after a commit with the keys it changed, the databases it changed as a whole
-    /// (SWAPDB: every watched key of theirs counts as changed) and the databases it emptied
-    /// (FLUSHDB, FLUSHALL: only watched keys that existed count, as in Redis).
+    /// Taken by a write transaction before it begins and released once its commit is counted
+    /// ([`Notifier::count_changes`]): so a write transaction that checks a [`Watch`] (EXEC)
+    /// sees the counters of every commit before it, not only its data. (LMDB's own writer lock
+    /// is released at the commit, before the counters move.) Blocked readers are woken after
+    /// the gate is released.
+    pub(crate) fn write_gate(&self) -> parking_lot::MutexGuard<'_, ()> {
+        self.gate.lock()
+    }
+
+    /// Both halves of a commit's notification, for the unit tests.
+    #[cfg(test)]
     pub(crate) fn committed(&self, touched: &[u8], touched_dbs: &[u8], flushed_dbs: &[u8]) {
+        self.count_changes(touched, touched_dbs, flushed_dbs);
+        self.wake_blocked(touched, touched_dbs);
+    }
+
+    /// Bumps the change counters of the watched keys a commit changed: `touched` keys, the
+    /// databases it changed as a whole (SWAPDB: every watched key of theirs counts as changed)
+    /// and the databases it emptied (FLUSHDB, FLUSHALL: only watched keys that existed count,
+    /// as in Redis). Call it before releasing the write gate.
+    pub(crate) fn count_changes(&self, touched: &[u8], touched_dbs: &[u8], flushed_dbs: &[u8]) {
         if self.interest.load(Ordering::Acquire) == 0 {
             return;
         }
-        self.wake_blocked(touched, touched_dbs);
         let mut watched = self.watched.lock();
         if !touched_dbs.is_empty() || !flushed_dbs.is_empty() {
             for ((db, _), counter) in watched.iter_mut() {
@@ -95,7 +114,10 @@ impl Notifier {
     }
 
     /// Wakes the oldest blocked reader of each touched key (of every key of a touched database).
-    fn wake_blocked(&self, touched: &[u8], touched_dbs: &[u8]) {
+    pub(crate) fn wake_blocked(&self, touched: &[u8], touched_dbs: &[u8]) {
+        if self.interest.load(Ordering::Acquire) == 0 {
+            return;
+        }
         let blocked = self.blocked.lock();
         if blocked.is_empty() {
             return;

@@ -313,6 +313,11 @@ impl Core {
         self.clock.now_ms()
     }
 
+    /// The data directory (canonical path).
+    pub(crate) fn dir(&self) -> &Path {
+        &self._open_guard.0
+    }
+
     /// Validates a logical database index.
     pub(crate) fn check_db(&self, db: u32) -> Result<u8> {
         if db < self.databases {
@@ -341,6 +346,10 @@ impl Core {
         db: u8,
         f: impl FnOnce(&mut WriteTxn<'_>) -> Result<R>,
     ) -> Result<R> {
+        // A second write transaction on a thread that holds one would wait for itself forever.
+        let _nested = NestedWriteGuard::enter()?;
+        // Taken before LMDB's writer lock, released once the watch counters count this commit.
+        let gate = self.notify.write_gate();
         let raw = self
             .storage
             .env
@@ -357,12 +366,41 @@ impl Core {
             self.storage.check_growth(&raw)?;
             lmdb::Transaction::commit(raw).map_err(|e| self.storage.lmdb_err(e))?;
         }
-        self.notify.committed(&touched, &touched_dbs, &flushed_dbs);
+        self.notify
+            .count_changes(&touched, &touched_dbs, &flushed_dbs);
+        drop(gate);
+        self.notify.wake_blocked(&touched, &touched_dbs);
         if reclaim {
             // A full channel means the reclaimer is already due to run.
             let _ = self.reclaim_wake.try_send(());
         }
         Ok(out)
+    }
+}
+
+thread_local! {
+    /// Whether this thread is inside a write transaction.
+    static IN_WRITE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks the thread as writing; refuses a nested write transaction (which would deadlock)
+/// with an error instead.
+struct NestedWriteGuard;
+
+impl NestedWriteGuard {
+    fn enter() -> Result<NestedWriteGuard> {
+        if IN_WRITE.with(|w| w.replace(true)) {
+            return Err(Error::Io(std::io::Error::other(
+                "a write transaction is already open on this thread",
+            )));
+        }
+        Ok(NestedWriteGuard)
+    }
+}
+
+impl Drop for NestedWriteGuard {
+    fn drop(&mut self) {
+        IN_WRITE.with(|w| w.set(false));
     }
 }
 
@@ -605,7 +643,7 @@ impl Store {
     /// returns `Ok`, and none of them happen if it returns `Err` (or panics).
     ///
     /// Do not open another write transaction from inside `f`: LMDB has one writer at a time,
-    /// so that would wait forever.
+    /// so that would wait for itself; it fails with [`Error::Io`] instead.
     ///
     /// ```
     /// # fn main() -> keyp::Result<()> {
@@ -665,6 +703,46 @@ impl Store {
             watch.set_initial_state(&states);
         }
         watch
+    }
+
+    /// Writes a consistent copy of the whole store (every logical database, as of one
+    /// snapshot) into directory `path`, creating it; writers carry on meanwhile. The copy is a
+    /// data directory [`Store::open`] can open. This is what the server's SAVE does.
+    ///
+    /// ```
+    /// # fn main() -> keyp::Result<()> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let store = keyp::Store::open(dir.path().join("data"))?;
+    /// store.set("k", "v")?;
+    /// store.backup(dir.path().join("copy"))?;
+    /// let copy = keyp::Store::open(dir.path().join("copy"))?;
+    /// assert_eq!(copy.get("k")?.as_deref(), Some(&b"v"[..]));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Io`] if the directory cannot be created or already holds a data file;
+    /// [`Error::Lmdb`] if the copy fails.
+    pub fn backup(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        std::fs::create_dir_all(path)?;
+        if path.join("data.mdb").exists() {
+            return Err(Error::Io(std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                format!("{} already holds a data file", path.display()),
+            )));
+        }
+        let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes())
+            .map_err(|_| Error::Io(std::io::Error::other("path contains a NUL byte")))?;
+        let core = self.core();
+        // SAFETY: the environment pointer is valid while `core` (borrowed from `self`) lives,
+        // and `c_path` is a NUL-terminated string that outlives the call; mdb_env_copy only
+        // reads the environment through a read transaction of its own.
+        let code = unsafe { lmdb_sys::mdb_env_copy(core.storage.env.env(), c_path.as_ptr()) };
+        if code != 0 {
+            return Err(core.storage.lmdb_err(lmdb::Error::from_err_code(code)));
+        }
+        Ok(())
     }
 
     /// Forces everything committed so far to disk (useful with [`Durability::Periodic`] or

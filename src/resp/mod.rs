@@ -22,6 +22,7 @@
 mod cmds;
 mod command;
 mod frame;
+mod pubsub;
 mod reply;
 mod session;
 
@@ -30,4 +31,4 @@ pub use frame::{
     parse_request, Parsed, ProtocolError, MAX_BULK_LEN, MAX_INLINE_LEN, MAX_MULTIBULK_LEN,
 };
 pub use reply::{Protocol, Reply};
-pub use session::{PushSink, Session, Shared};
+pub use session::{PushSink, ServerInfo, Session, Shared};

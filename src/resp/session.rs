@@ -1,33 +1,80 @@
 //! A connection's state and the dispatch of its commands; the group-commit writer that all
 //! connections' writes go through.
+//!
+//! The hooks a network server calls are listed on [`Session`].
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
-use std::thread::JoinHandle;
+use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
-use crossbeam_channel::{Receiver, Sender};
+use parking_lot::{Mutex, RwLock};
 
-use super::command::{lookup, unknown_command, wrong_arity, Call, Handler, WriteFn};
+use super::command::{lookup, unknown_command, wrong_arity, Call, CommandSpec, Handler, WriteFn};
+use super::pubsub::{Broker, Subscriptions};
 use super::reply::{Protocol, Reply};
-use crate::{Error, Result, Store, WriteTxn};
+use crate::{Result, Store, Watch};
+
+mod commit;
+
+use commit::Committer;
+pub(crate) use commit::{is_store_failure, run_write, WriteJob};
 
 /// Where a connection's out-of-band messages (pub/sub pushes) go: the server writes the bytes
 /// to the client's socket, between replies.
 pub type PushSink = Arc<dyn Fn(&[u8]) + Send + Sync>;
 
-/// The most write jobs one group-commit transaction takes.
-const MAX_BATCH: usize = 1024;
+/// Facts about the running server that INFO, CONFIG GET and SAVE report; the server sets them
+/// with [`Shared::set_server_info`].
+#[derive(Clone, Debug, Default)]
+pub struct ServerInfo {
+    /// The TCP port listened on.
+    pub port: u16,
+    /// The address bound (`127.0.0.1`).
+    pub bind: String,
+    /// The data directory (SAVE copies it to `<dir>.save`).
+    pub dir: std::path::PathBuf,
+    /// The server's executable path (INFO `executable`).
+    pub executable: String,
+}
+
+/// Counters INFO's stats section reports (CONFIG RESETSTAT zeroes them).
+#[derive(Default)]
+pub(crate) struct Stats {
+    pub(crate) commands: AtomicU64,
+    pub(crate) connections: AtomicU64,
+    /// Commands refused before running (unknown, arity, NOAUTH...).
+    pub(crate) rejected: AtomicU64,
+    /// Connections refused for `maxclients` ([`Shared::connection_rejected`]).
+    pub(crate) rejected_connections: AtomicU64,
+}
 
 /// What every connection of a server shares: the store, the group-commit writer, the
-/// settings.
+/// settings, the client registry and the pub/sub broker.
 pub struct Shared {
     store: Store,
     committer: Committer,
     next_client_id: AtomicU64,
     shutdown: AtomicBool,
     /// `requirepass`: `None` lets every connection in without AUTH.
-    pub(crate) requirepass: parking_lot::RwLock<Option<Bytes>>,
+    pub(crate) requirepass: RwLock<Option<Bytes>>,
+    /// The connections open, by client id.
+    pub(crate) clients: Mutex<BTreeMap<u64, Arc<ClientEntry>>>,
+    /// Pub/sub channels and patterns.
+    pub(crate) broker: Broker,
+    pub(crate) server: RwLock<ServerInfo>,
+    /// CONFIG parameters by name (`requirepass` lives in its own field).
+    pub(crate) config: RwLock<BTreeMap<String, String>>,
+    pub(crate) stats: Stats,
+    pub(crate) started: SystemTime,
+    pub(crate) started_at: Instant,
+    /// LASTSAVE: Unix seconds of the last successful SAVE (the start time before any).
+    pub(crate) last_save: AtomicU64,
+    /// Whether a SAVE or BGSAVE is running.
+    pub(crate) saving: AtomicBool,
+    /// Whether the last BGSAVE succeeded.
+    pub(crate) last_save_ok: AtomicBool,
 }
 
 impl Shared {
@@ -35,22 +82,87 @@ impl Shared {
     /// starts the group-commit writer thread.
     ///
     /// # Errors
-    /// [`Error::Io`] if the thread cannot be started.
+    /// [`Error::Io`](crate::Error::Io) if the thread cannot be started.
     pub fn new(store: Store) -> Result<Arc<Shared>> {
         let store = store.select(0)?;
         let committer = Committer::start(store.clone())?;
+        let started = SystemTime::now();
+        let unix = started
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let config = super::cmds::default_config(store.databases());
         Ok(Arc::new(Shared {
             store,
             committer,
             next_client_id: AtomicU64::new(1),
             shutdown: AtomicBool::new(false),
-            requirepass: parking_lot::RwLock::new(None),
+            requirepass: RwLock::new(None),
+            clients: Mutex::new(BTreeMap::new()),
+            broker: Broker::default(),
+            server: RwLock::new(ServerInfo::default()),
+            config: RwLock::new(config),
+            stats: Stats::default(),
+            started,
+            started_at: Instant::now(),
+            last_save: AtomicU64::new(unix),
+            saving: AtomicBool::new(false),
+            last_save_ok: AtomicBool::new(true),
         }))
     }
 
     /// Sets (or with `None` clears) the password clients must give with AUTH or HELLO.
     pub fn set_requirepass(&self, password: Option<Bytes>) {
         *self.requirepass.write() = password;
+    }
+
+    /// Records the server's port, address and data directory (also CONFIG GET's `port`,
+    /// `bind` and `dir`).
+    pub fn set_server_info(&self, info: ServerInfo) {
+        let mut config = self.config.write();
+        config.insert("port".to_owned(), info.port.to_string());
+        config.insert("bind".to_owned(), info.bind.clone());
+        config.insert("dir".to_owned(), info.dir.display().to_string());
+        drop(config);
+        *self.server.write() = info;
+    }
+
+    /// Sets a CONFIG parameter as the server was started with it (`maxclients`, `timeout`,
+    /// `appendfsync`, `loglevel`, ...; `requirepass` also sets the password). The name is
+    /// lower-cased; no validation.
+    pub fn set_config(&self, name: &str, value: &str) {
+        let name = name.to_ascii_lowercase();
+        if name == "requirepass" {
+            let password = (!value.is_empty()).then(|| Bytes::copy_from_slice(value.as_bytes()));
+            self.set_requirepass(password);
+            return;
+        }
+        self.config.write().insert(name, value.to_owned());
+    }
+
+    /// A CONFIG parameter's current value (CONFIG SET may have changed it).
+    pub fn config(&self, name: &str) -> Option<String> {
+        let name = name.to_ascii_lowercase();
+        if name == "requirepass" {
+            let password = self.requirepass.read();
+            return Some(
+                password
+                    .as_deref()
+                    .map_or_else(String::new, |p| String::from_utf8_lossy(p).into_owned()),
+            );
+        }
+        self.config.read().get(&name).cloned()
+    }
+
+    /// Counts a connection refused for `maxclients` (INFO's `rejected_connections`).
+    pub fn connection_rejected(&self) {
+        self.stats
+            .rejected_connections
+            .fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The number of connections open (sessions alive).
+    pub fn client_count(&self) -> usize {
+        self.clients.lock().len()
     }
 
     /// The store, database 0.
@@ -74,7 +186,79 @@ impl Shared {
     }
 }
 
+/// A connection as CLIENT LIST shows it.
+pub(crate) struct ClientEntry {
+    pub(crate) id: u64,
+    pub(crate) created: Instant,
+    /// Set by CLIENT KILL; the server closes the connection.
+    pub(crate) killed: AtomicBool,
+    pub(crate) state: Mutex<ClientState>,
+}
+
+/// The changing part of a [`ClientEntry`].
+#[derive(Clone, Default)]
+pub(crate) struct ClientState {
+    pub(crate) addr: String,
+    pub(crate) laddr: String,
+    pub(crate) name: Option<Bytes>,
+    pub(crate) db: u8,
+    pub(crate) last: Option<Instant>,
+    pub(crate) last_cmd: String,
+    /// Commands queued in MULTI, or -1 outside one.
+    pub(crate) multi: i64,
+    pub(crate) sub: usize,
+    pub(crate) psub: usize,
+    pub(crate) resp: u8,
+    pub(crate) watching: usize,
+}
+
+/// What MULTI collects until EXEC.
+#[derive(Default)]
+pub(crate) struct MultiState {
+    /// The queued commands, each with its arguments.
+    pub(crate) queued: Vec<Vec<Bytes>>,
+    /// Whether a command was refused while queueing (EXEC then answers EXECABORT).
+    pub(crate) aborted: bool,
+}
+
+/// CLIENT REPLY's mode.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum ReplyMode {
+    #[default]
+    On,
+    Off,
+}
+
+///
 /// One connection's state.
+///
+/// # Hooks for the network server
+///
+/// keyp's protocol layer does no I/O; the server that owns the sockets calls these:
+/// - [`Shared::new`] once, then [`Shared::set_server_info`] (port, bind address, data
+///   directory: INFO, CONFIG GET and SAVE read them) and [`Shared::set_config`] for each
+///   setting given on the command line (`requirepass`, `maxclients`, `timeout`,
+///   `appendfsync`, `databases`, `loglevel`).
+/// - Per connection: [`Session::new`] with a [`PushSink`] that writes bytes to that client's
+///   socket, then [`Session::set_peer`] with the client's and the local address (CLIENT LIST,
+///   CLIENT KILL ADDR/LADDR).
+/// - Per request: [`Session::run`], which encodes the reply (and any extra frames, e.g. one
+///   confirmation per channel of SUBSCRIBE) into the output buffer and leaves it empty when
+///   CLIENT REPLY OFF/SKIP says so. ([`Session::execute`] returns the reply instead; it sends
+///   extra frames through the push sink first.)
+/// - After each request: close the connection once [`Session::should_close`] (QUIT) or
+///   [`Session::killed`] (CLIENT KILL from another client) is true; poll `killed` also while
+///   a connection is idle. [`Shared::shutdown_requested`] tells when SHUTDOWN was asked for;
+///   [`Shared::client_count`] gives the connections open (for `maxclients`; count a refused
+///   one with [`Shared::connection_rejected`]). Read the current settings back with
+///   [`Shared::config`] (CONFIG SET may change `maxclients` or `timeout`).
+/// - Dropping the session (connection closed) unregisters the client, drops its WATCHes and
+///   its pub/sub subscriptions.
+///
+/// The push sink must deliver bytes in call order, before the bytes of the reply of the
+/// command during which they were pushed. PUBLISH calls the subscribers' sinks from the
+/// publishing connection's thread, so a sink must be safe to call while its own connection
+/// writes a reply (e.g. queue the bytes to the connection's writer).
 pub struct Session {
     shared: Arc<Shared>,
     /// The selected database.
@@ -84,14 +268,25 @@ pub struct Session {
     /// CLIENT ID.
     pub(crate) id: u64,
     /// CLIENT SETNAME.
-    #[allow(dead_code)] // used by the CLIENT commands
     pub(crate) name: Option<Bytes>,
     /// Whether AUTH succeeded (or no password is set).
     pub(crate) authenticated: bool,
     /// Set by QUIT: the server closes the connection after sending the reply.
     pub(crate) closing: bool,
-    #[allow(dead_code)] // used by the pub/sub commands
     pub(crate) push: PushSink,
+    /// Inside MULTI: the queued commands.
+    pub(crate) multi: Option<MultiState>,
+    /// WATCHed keys (one [`Watch`] per WATCH call).
+    pub(crate) watches: Vec<Watch>,
+    /// Channels and patterns subscribed to.
+    pub(crate) subs: Subscriptions,
+    /// Frames to send before the reply of the current command (SUBSCRIBE's confirmations).
+    pub(crate) extra: Vec<Reply>,
+    pub(crate) reply_mode: ReplyMode,
+    /// CLIENT REPLY SKIP: no reply to this command / to the next one.
+    pub(crate) skip_current: bool,
+    pub(crate) skip_next: bool,
+    pub(crate) entry: Arc<ClientEntry>,
 }
 
 impl Session {
@@ -99,6 +294,18 @@ impl Session {
     pub fn new(shared: Arc<Shared>, push: PushSink) -> Session {
         let id = shared.next_client_id.fetch_add(1, Ordering::Relaxed);
         let authenticated = shared.requirepass.read().is_none();
+        let entry = Arc::new(ClientEntry {
+            id,
+            created: Instant::now(),
+            killed: AtomicBool::new(false),
+            state: Mutex::new(ClientState {
+                multi: -1,
+                resp: 2,
+                ..ClientState::default()
+            }),
+        });
+        shared.clients.lock().insert(id, Arc::clone(&entry));
+        shared.stats.connections.fetch_add(1, Ordering::Relaxed);
         Session {
             shared,
             db: 0,
@@ -108,7 +315,28 @@ impl Session {
             authenticated,
             closing: false,
             push,
+            multi: None,
+            watches: Vec::new(),
+            subs: Subscriptions::default(),
+            extra: Vec::new(),
+            reply_mode: ReplyMode::On,
+            skip_current: false,
+            skip_next: false,
+            entry,
         }
+    }
+
+    /// Records the client's address and the local address it connected to (`ip:port`), as
+    /// CLIENT LIST shows them and CLIENT KILL ADDR / LADDR match them.
+    pub fn set_peer(&self, addr: &str, laddr: &str) {
+        let mut state = self.entry.state.lock();
+        state.addr = addr.to_owned();
+        state.laddr = laddr.to_owned();
+    }
+
+    /// Whether CLIENT KILL asked to close this connection; the server closes it.
+    pub fn killed(&self) -> bool {
+        self.entry.killed.load(Ordering::SeqCst)
     }
 
     /// The connection's protocol version, to encode replies with.
@@ -136,19 +364,115 @@ impl Session {
         self.shared.store.select(u32::from(self.db))
     }
 
-    /// Runs one command (`args[0]` is its name) and returns its reply.
+    /// Runs one command (`args[0]` is its name) and returns its reply. Frames that come
+    /// before the reply (SUBSCRIBE's confirmations of all channels but the last) go through
+    /// the push sink. CLIENT REPLY OFF/SKIP is not applied: see [`Session::run`].
     pub fn execute(&mut self, args: &[Bytes]) -> Reply {
+        let reply = self.dispatch(args);
+        for frame in std::mem::take(&mut self.extra) {
+            (self.push)(&frame.to_bytes(self.protocol));
+        }
+        reply
+    }
+
+    /// Runs one command and appends its encoded reply (after any frames that precede it) to
+    /// `out`, or nothing when CLIENT REPLY OFF or SKIP silences it.
+    pub fn run(&mut self, args: &[Bytes], out: &mut Vec<u8>) {
+        let reply = self.dispatch(args);
+        let extra = std::mem::take(&mut self.extra);
+        if self.reply_mode == ReplyMode::Off || self.skip_current {
+            return;
+        }
+        for frame in extra {
+            frame.encode(self.protocol, out);
+        }
+        reply.encode(self.protocol, out);
+    }
+
+    /// The dispatch: lookup, arity, authentication, MULTI queueing, pub/sub context.
+    fn dispatch(&mut self, args: &[Bytes]) -> Reply {
+        self.skip_current = std::mem::take(&mut self.skip_next);
         let Some(name) = args.first() else {
             return Reply::Error("ERR empty command".to_owned());
         };
-        let Some(spec) = lookup(name) else {
-            return unknown_command(args);
+        let spec = lookup(name);
+        {
+            let mut state = self.entry.state.lock();
+            state.last = Some(Instant::now());
+            state.last_cmd = match spec {
+                Some(spec) => full_name(spec, args),
+                None => "NULL".to_owned(),
+            };
+        }
+        let reply = match self.check(spec, args) {
+            Ok(spec) => {
+                self.shared.stats.commands.fetch_add(1, Ordering::Relaxed);
+                self.dispatch_checked(spec, args)
+            }
+            Err(refusal) => {
+                if let Some(multi) = &mut self.multi {
+                    multi.aborted = true;
+                }
+                self.shared.stats.rejected.fetch_add(1, Ordering::Relaxed);
+                refusal
+            }
+        };
+        self.sync_entry();
+        reply
+    }
+
+    /// The checks before a command runs or is queued; `Err` is the refusal.
+    fn check(
+        &self,
+        spec: Option<&'static CommandSpec>,
+        args: &[Bytes],
+    ) -> std::result::Result<&'static CommandSpec, Reply> {
+        let Some(spec) = spec else {
+            return Err(unknown_command(args));
         };
         if !spec.arity_ok(args.len()) {
-            return wrong_arity(spec.name);
+            return Err(wrong_arity(spec.name));
         }
-        if !self.authenticated && !matches!(spec.name, "auth" | "hello" | "quit") {
-            return Reply::Error("NOAUTH Authentication required.".to_owned());
+        if !self.authenticated && !matches!(spec.name, "auth" | "hello" | "quit" | "reset") {
+            return Err(Reply::Error("NOAUTH Authentication required.".to_owned()));
+        }
+        if self.multi.is_some() && spec.has_flag("no_multi") {
+            return Err(Reply::Error(
+                "ERR Command not allowed inside a transaction".to_owned(),
+            ));
+        }
+        if self.protocol == Protocol::Resp2
+            && !self.subs.is_empty()
+            && !matches!(
+                spec.name,
+                "ping"
+                    | "subscribe"
+                    | "unsubscribe"
+                    | "psubscribe"
+                    | "punsubscribe"
+                    | "ssubscribe"
+                    | "sunsubscribe"
+                    | "quit"
+                    | "reset"
+            )
+        {
+            return Err(Reply::Error(format!(
+                "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+                full_name(spec, args)
+            )));
+        }
+        Ok(spec)
+    }
+
+    fn dispatch_checked(&mut self, spec: &'static CommandSpec, args: &[Bytes]) -> Reply {
+        if let Some(multi) = &mut self.multi {
+            if !matches!(
+                spec.name,
+                "exec" | "discard" | "multi" | "watch" | "quit" | "reset"
+            ) {
+                multi.queued.push(args.to_vec());
+                return Reply::Simple("QUEUED".to_owned());
+            }
         }
         let call = Call {
             args,
@@ -160,6 +484,50 @@ impl Session {
             Handler::Session(f) | Handler::Blocking { wait: f, .. } => f(self, &call),
         };
         result.unwrap_or_else(Reply::from)
+    }
+
+    /// Switches the protocol (HELLO), pub/sub messages included.
+    pub(crate) fn set_protocol(&mut self, protocol: Protocol) {
+        self.protocol = protocol;
+        self.subs
+            .resp3
+            .store(protocol == Protocol::Resp3, Ordering::Relaxed);
+    }
+
+    /// RESET: leaves MULTI, unwatches, unsubscribes from everything, selects database 0,
+    /// back to RESP2, no name, replies on, and unauthenticated if a password is set.
+    pub(crate) fn reset(&mut self) {
+        self.multi = None;
+        self.watches.clear();
+        self.shared.broker.forget(self.id, &self.subs);
+        self.subs.channels.clear();
+        self.subs.patterns.clear();
+        self.db = 0;
+        self.set_protocol(Protocol::Resp2);
+        self.name = None;
+        self.reply_mode = ReplyMode::On;
+        self.skip_current = false;
+        self.skip_next = false;
+        self.authenticated = self.shared.requirepass.read().is_none();
+    }
+
+    /// Copies what CLIENT LIST shows of this session into its registry entry.
+    pub(crate) fn sync_entry(&self) {
+        let mut state = self.entry.state.lock();
+        state.name.clone_from(&self.name);
+        state.db = self.db;
+        state.multi = self
+            .multi
+            .as_ref()
+            .map_or(-1, |m| i64::try_from(m.queued.len()).unwrap_or(i64::MAX));
+        state.sub = self.subs.channels.len();
+        state.psub = self.subs.patterns.len();
+        state.resp = if self.protocol == Protocol::Resp3 {
+            3
+        } else {
+            2
+        };
+        state.watching = self.watches.iter().map(Watch::len).sum();
     }
 
     /// Runs one write command through group commit.
@@ -178,123 +546,28 @@ impl Session {
     }
 }
 
-/// A write job: runs in a transaction shared with other jobs (on this job's database), and
-/// may run twice (see [`Committer`]), so it must be deterministic given the store's contents.
-/// `Err` aborts the whole transaction: keep it for store failures; command errors are replies.
-pub(crate) type WriteJob = Box<dyn Fn(&mut WriteTxn<'_>) -> Result<Vec<Reply>> + Send>;
-
-/// Whether `e` means the store itself failed (the transaction must be abandoned) rather than
-/// the command being wrong.
-pub(crate) fn is_store_failure(e: &Error) -> bool {
-    matches!(
-        e,
-        Error::StoreFull { .. } | Error::Io(_) | Error::Lmdb(_) | Error::Corrupt(_)
-    )
-}
-
-/// Runs a write handler: a command error becomes its reply, a store failure aborts.
-pub(crate) fn run_write(f: WriteFn, tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {
-    match f(tx, call) {
-        Ok(reply) => Ok(reply),
-        Err(e) if is_store_failure(&e) => Err(e),
-        Err(e) => Ok(Reply::from(e)),
-    }
-}
-
-struct Pending {
-    db: u8,
-    job: WriteJob,
-    done: Sender<Result<Vec<Reply>>>,
-}
-
-/// The group-commit writer: one thread takes every write job waiting at the moment, runs them
-/// all in one write transaction and commits once (one fsync under `Durability::Immediate`),
-/// then answers each. While it commits, new jobs queue up for the next batch.
-///
-/// A command that fails may have written part of what it meant to before noticing; Redis's
-/// commands are all or nothing. So when a job of a batch of several replies an error, the
-/// batch is rolled back and each of its jobs runs again in a transaction of its own.
-struct Committer {
-    jobs: Option<Sender<Pending>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Committer {
-    fn start(store: Store) -> Result<Committer> {
-        let (jobs, queue) = crossbeam_channel::unbounded::<Pending>();
-        let thread = std::thread::Builder::new()
-            .name("keyp-commit".to_owned())
-            .spawn(move || commit_loop(&store, &queue))?;
-        Ok(Committer {
-            jobs: Some(jobs),
-            thread: Some(thread),
-        })
-    }
-
-    fn run(&self, db: u8, job: WriteJob) -> Result<Vec<Reply>> {
-        let (done, answer) = crossbeam_channel::bounded(1);
-        let gone = || Error::Io(std::io::Error::other("the commit thread has stopped"));
-        let jobs = self.jobs.as_ref().ok_or_else(gone)?;
-        jobs.send(Pending { db, job, done }).map_err(|_| gone())?;
-        answer.recv().map_err(|_| gone())?
-    }
-}
-
-impl Drop for Committer {
+impl Drop for Session {
     fn drop(&mut self) {
-        drop(self.jobs.take());
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        self.shared.broker.forget(self.id, &self.subs);
+        self.shared.clients.lock().remove(&self.id);
     }
 }
 
-fn commit_loop(store: &Store, queue: &Receiver<Pending>) {
-    while let Ok(first) = queue.recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match queue.try_recv() {
-                Ok(next) => batch.push(next),
-                Err(_) => break,
-            }
+/// A command's name as Redis prints it in errors: `name` or `name|subcommand` for commands
+/// with subcommands.
+fn full_name(spec: &CommandSpec, args: &[Bytes]) -> String {
+    let has_subcommands = matches!(
+        spec.name,
+        "client" | "config" | "command" | "pubsub" | "object" | "xinfo" | "xgroup" | "memory"
+    );
+    match args.get(1) {
+        Some(sub) if has_subcommands => {
+            format!(
+                "{}|{}",
+                spec.name,
+                String::from_utf8_lossy(sub).to_ascii_lowercase()
+            )
         }
-        if batch.len() == 1 {
-            run_alone(store, batch);
-            continue;
-        }
-        let outcome = store.transaction(|tx| {
-            let mut replies = Vec::with_capacity(batch.len());
-            for pending in &batch {
-                tx.select(u32::from(pending.db))?;
-                let job_replies = (pending.job)(tx)?;
-                if job_replies.iter().any(Reply::is_error) {
-                    // Roll back: the jobs run again one by one.
-                    return Err(Error::Syntax);
-                }
-                replies.push(job_replies);
-            }
-            Ok(replies)
-        });
-        match outcome {
-            Ok(replies) => {
-                for (pending, replies) in batch.into_iter().zip(replies) {
-                    let _ = pending.done.send(Ok(replies));
-                }
-            }
-            // A command failed (see above), or the store did: then each job alone gets the
-            // store's error, or succeeds if it alone fits (a full map, say).
-            Err(_) => run_alone(store, batch),
-        }
-    }
-}
-
-/// Runs each job in a transaction of its own.
-fn run_alone(store: &Store, batch: Vec<Pending>) {
-    for pending in batch {
-        let result = store.transaction(|tx| {
-            tx.select(u32::from(pending.db))?;
-            (pending.job)(tx)
-        });
-        let _ = pending.done.send(result);
+        _ => spec.name.to_owned(),
     }
 }

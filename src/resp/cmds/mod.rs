@@ -9,10 +9,15 @@ mod elements;
 mod hash;
 mod keyspace;
 mod list;
+mod multi;
+mod pubsub;
+mod server;
 mod set;
 mod stream;
 mod string;
 mod zset;
+
+pub(crate) use server::default_config;
 
 /// Every family's table; [`super::command::lookup`] indexes them.
 pub(crate) const TABLES: &[&[CommandSpec]] = &[
@@ -24,6 +29,9 @@ pub(crate) const TABLES: &[&[CommandSpec]] = &[
     hash::COMMANDS,
     set::COMMANDS,
     zset::COMMANDS,
+    multi::COMMANDS,
+    pubsub::COMMANDS,
+    server::COMMANDS,
 ];
 
 /// A command of the table: name, arity, flags, first key, last key, key step, handler.

@@ -1,0 +1,133 @@
+//! The group-commit writer: many connections' writes in one LMDB transaction.
+
+use std::thread::JoinHandle;
+
+use crossbeam_channel::{Receiver, Sender};
+
+use crate::resp::command::{Call, WriteFn};
+use crate::resp::reply::Reply;
+use crate::{Error, Result, Store, WriteTxn};
+
+/// The most write jobs one group-commit transaction takes.
+const MAX_BATCH: usize = 1024;
+
+/// A write job: runs in a transaction shared with other jobs (on this job's database), and
+/// may run twice (see [`Committer`]), so it must be deterministic given the store's contents.
+/// `Err` aborts the whole transaction: keep it for store failures; command errors are replies.
+pub(crate) type WriteJob = Box<dyn Fn(&mut WriteTxn<'_>) -> Result<Vec<Reply>> + Send>;
+
+/// Whether `e` means the store itself failed (the transaction must be abandoned) rather than
+/// the command being wrong.
+pub(crate) fn is_store_failure(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::StoreFull { .. } | Error::Io(_) | Error::Lmdb(_) | Error::Corrupt(_)
+    )
+}
+
+/// Runs a write handler: a command error becomes its reply, a store failure aborts.
+pub(crate) fn run_write(f: WriteFn, tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {
+    match f(tx, call) {
+        Ok(reply) => Ok(reply),
+        Err(e) if is_store_failure(&e) => Err(e),
+        Err(e) => Ok(Reply::from(e)),
+    }
+}
+
+struct Pending {
+    db: u8,
+    job: WriteJob,
+    done: Sender<Result<Vec<Reply>>>,
+}
+
+/// The group-commit writer: one thread takes every write job waiting at the moment, runs them
+/// all in one write transaction and commits once (one fsync under `Durability::Immediate`),
+/// then answers each. While it commits, new jobs queue up for the next batch.
+///
+/// A command that fails may have written part of what it meant to before noticing; Redis's
+/// commands are all or nothing. So when a job of a batch of several replies an error, the
+/// batch is rolled back and each of its jobs runs again in a transaction of its own.
+pub(crate) struct Committer {
+    jobs: Option<Sender<Pending>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Committer {
+    pub(crate) fn start(store: Store) -> Result<Committer> {
+        let (jobs, queue) = crossbeam_channel::unbounded::<Pending>();
+        let thread = std::thread::Builder::new()
+            .name("keyp-commit".to_owned())
+            .spawn(move || commit_loop(&store, &queue))?;
+        Ok(Committer {
+            jobs: Some(jobs),
+            thread: Some(thread),
+        })
+    }
+
+    pub(crate) fn run(&self, db: u8, job: WriteJob) -> Result<Vec<Reply>> {
+        let (done, answer) = crossbeam_channel::bounded(1);
+        let gone = || Error::Io(std::io::Error::other("the commit thread has stopped"));
+        let jobs = self.jobs.as_ref().ok_or_else(gone)?;
+        jobs.send(Pending { db, job, done }).map_err(|_| gone())?;
+        answer.recv().map_err(|_| gone())?
+    }
+}
+
+impl Drop for Committer {
+    fn drop(&mut self) {
+        drop(self.jobs.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn commit_loop(store: &Store, queue: &Receiver<Pending>) {
+    while let Ok(first) = queue.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        if batch.len() == 1 {
+            run_alone(store, batch);
+            continue;
+        }
+        let outcome = store.transaction(|tx| {
+            let mut replies = Vec::with_capacity(batch.len());
+            for pending in &batch {
+                tx.select(u32::from(pending.db))?;
+                let job_replies = (pending.job)(tx)?;
+                if job_replies.iter().any(Reply::is_error) {
+                    // Roll back: the jobs run again one by one.
+                    return Err(Error::Syntax);
+                }
+                replies.push(job_replies);
+            }
+            Ok(replies)
+        });
+        match outcome {
+            Ok(replies) => {
+                for (pending, replies) in batch.into_iter().zip(replies) {
+                    let _ = pending.done.send(Ok(replies));
+                }
+            }
+            // A command failed (see above), or the store did: then each job alone gets the
+            // store's error, or succeeds if it alone fits (a full map, say).
+            Err(_) => run_alone(store, batch),
+        }
+    }
+}
+
+/// Runs each job in a transaction of its own.
+fn run_alone(store: &Store, batch: Vec<Pending>) {
+    for pending in batch {
+        let result = store.transaction(|tx| {
+            tx.select(u32::from(pending.db))?;
+            (pending.job)(tx)
+        });
+        let _ = pending.done.send(result);
+    }
+}
