@@ -4,13 +4,22 @@
 
 use super::command::CommandSpec;
 
+mod bitmap;
 mod connection;
+mod hll;
 mod keyspace;
 mod string;
+mod ttl;
 
 /// Every family's table; [`super::command::lookup`] indexes them.
-pub(crate) const TABLES: &[&[CommandSpec]] =
-    &[connection::COMMANDS, keyspace::COMMANDS, string::COMMANDS];
+pub(crate) const TABLES: &[&[CommandSpec]] = &[
+    connection::COMMANDS,
+    keyspace::COMMANDS,
+    string::COMMANDS,
+    ttl::COMMANDS,
+    bitmap::COMMANDS,
+    hll::COMMANDS,
+];
 
 /// A command of the table: name, arity, flags, first key, last key, key step, handler.
 macro_rules! spec {
