@@ -3,7 +3,7 @@
 use super::spec;
 use crate::resp::command::{Call, CommandSpec};
 use crate::resp::reply::Reply;
-use crate::{ReadTxn, Result, WriteTxn};
+use crate::{Result, WriteTxn};
 
 pub(super) const COMMANDS: &[CommandSpec] = &[
     spec!(
@@ -15,7 +15,9 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         1,
         Write(pfadd)
     ),
-    spec!("pfcount", -2, ["readonly"], 1, -1, 1, Read(pfcount)),
+    // Redis flags PFCOUNT read-only, but it stores a refreshed cardinality cache in the value
+    // (GET shows it): a write here, as there.
+    spec!("pfcount", -2, ["readonly"], 1, -1, 1, Write(pfcount)),
     spec!(
         "pfmerge",
         -2,
@@ -31,8 +33,8 @@ fn pfadd(tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {
     Ok(Reply::Int(tx.pfadd(call.arg(1), call.rest(2))?.into()))
 }
 
-fn pfcount(r: &ReadTxn<'_>, call: &Call<'_>) -> Result<Reply> {
-    Ok(Reply::count(r.pfcount(call.rest(1))?))
+fn pfcount(tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {
+    Ok(Reply::count(tx.pfcount(call.rest(1))?))
 }
 
 fn pfmerge(tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {

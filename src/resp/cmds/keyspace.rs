@@ -158,7 +158,10 @@ fn copy(tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {
             replace = true;
         } else if opt.eq_ignore_ascii_case(b"db") && i + 1 < opts.len() {
             i += 1;
-            db = Some(db_index(opts.get(i).map_or(&[][..], |b| &b[..]))?);
+            let index = db_index(opts.get(i).map_or(&[][..], |b| &b[..]))?;
+            // Redis checks the index at once, before the options after it.
+            tx.core.check_db(index)?;
+            db = Some(index);
         } else {
             return Err(Error::Syntax);
         }
