@@ -67,6 +67,10 @@ fn bitcount(r: &ReadTxn<'_>, call: &Call<'_>) -> Result<Reply> {
         4 | 5 => {
             let start = int_arg(call.arg(2))?;
             let end = int_arg(call.arg(3))?;
+            // Redis answers an empty range of negative indexes before reading the unit.
+            if start < 0 && end < 0 && start > end {
+                return Ok(Reply::Int(0));
+            }
             let unit = if call.len() == 5 {
                 BitUnit::parse(call.arg(4))?
             } else {

@@ -178,15 +178,16 @@ fn move_key(tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {
 }
 
 fn swapdb(tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {
+    // Both indexes are parsed before either is range-checked.
     let index = |arg: &[u8], which| {
-        let value = crate::types::string::parse_i64(arg)
+        crate::types::string::parse_i64(arg)
             .and_then(|v| i32::try_from(v).ok())
-            .ok_or(Error::InvalidDbIndex(which))?;
-        u32::try_from(value).map_err(|_| Error::DbIndexOutOfRange)
+            .ok_or(Error::InvalidDbIndex(which))
     };
     let a = index(call.arg(1), "first")?;
     let b = index(call.arg(2), "second")?;
-    tx.swapdb(a, b)?;
+    let in_range = |v: i32| u32::try_from(v).map_err(|_| Error::DbIndexOutOfRange);
+    tx.swapdb(in_range(a)?, in_range(b)?)?;
     Ok(Reply::ok())
 }
 
