@@ -140,7 +140,7 @@ pub const TEMPLATES: &[Template] = &[
     t("PFCOUNT {k}"),
     t("PFCOUNT {k} {k}"),
     t("PFMERGE {k} {k} {k}"),
-    // lists (only generated when keyp has the list commands)
+    // lists (RPUSH always: it makes the keys of another type; see `Keyp::call`)
     t("RPUSH {k} {v} {v}"),
     t("LPUSH {k} {v}"),
     t("LRANGE {k} 0 -1"),
@@ -302,7 +302,7 @@ impl Gen {
                 .into_iter()
                 .filter(|w| !w.is_empty())
                 .collect(),
-            "objsub" => one(rng.pick::<&str>(&["ENCODING", "help", "FOO", "REFCOUNT"])),
+            "objsub" => one(rng.pick::<&str>(&["ENCODING", "help", "FOO", "encoding"])),
             "flushopt" => one(rng.pick::<&str>(&["", "", "SYNC", "ASYNC", "x"]))
                 .into_iter()
                 .filter(|w| !w.is_empty())
