@@ -366,6 +366,33 @@ pub enum Error {
         /// The command: XGROUP or XINFO.
         command: &'static str,
     },
+    /// A SCAN cursor that is not an unsigned 64-bit integer.
+    #[error("ERR invalid cursor")]
+    InvalidCursor,
+    /// LCS given both LEN and IDX.
+    #[error("ERR If you want both the length and indexes, please just use IDX.")]
+    LcsLenAndIdx,
+    /// SWAPDB with an index that is not an integer (`first` or `second`).
+    #[error("ERR invalid {0} DB index")]
+    InvalidDbIndex(&'static str),
+    /// The EXPIRE family given NX with XX, GT or LT.
+    #[error("ERR NX and XX, GT or LT options at the same time are not compatible")]
+    ExpireNxAndOthers,
+    /// The EXPIRE family given both GT and LT.
+    #[error("ERR GT and LT options at the same time are not compatible")]
+    ExpireGtAndLt,
+    /// The EXPIRE family given an option it does not know (the option as given).
+    #[error("ERR Unsupported option {0}")]
+    UnsupportedOption(String),
+    /// A container command (OBJECT...) given an unknown subcommand: the subcommand as given,
+    /// and the command's name in upper case.
+    #[error("ERR unknown subcommand '{sub}'. Try {command} HELP.")]
+    UnknownSubcommandHelp {
+        /// The subcommand as the caller spelled it.
+        sub: String,
+        /// The command, upper case (OBJECT).
+        command: &'static str,
+    },
 }
 
 impl Error {

@@ -160,3 +160,35 @@ pub fn wrong_arity(name: &str) -> Reply {
         "ERR wrong number of arguments for '{name}' command"
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_has_one_entry_with_a_lowercase_name() {
+        let mut names: Vec<&str> = commands().map(|spec| spec.name).collect();
+        let total = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), total, "a command is in two tables");
+        for name in names {
+            assert_eq!(name, name.to_ascii_lowercase());
+            assert!(lookup(name.to_ascii_uppercase().as_bytes()).is_some());
+        }
+    }
+
+    #[test]
+    fn unknown_command_text() {
+        let args: Vec<Bytes> = ["FOO", "a", "b\r\nc"]
+            .into_iter()
+            .map(Bytes::from)
+            .collect();
+        assert_eq!(
+            unknown_command(&args),
+            Reply::Error(
+                "ERR unknown command 'FOO', with args beginning with: 'a' 'b  c' ".to_owned()
+            )
+        );
+    }
+}

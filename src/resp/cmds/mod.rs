@@ -4,9 +4,11 @@
 
 use super::command::CommandSpec;
 
+mod bitmap;
 mod connection;
 mod elements;
 mod hash;
+mod hll;
 mod keyspace;
 mod list;
 mod multi;
@@ -18,6 +20,7 @@ mod string;
 mod zset;
 
 pub(crate) use server::default_config;
+mod ttl;
 
 /// Every family's table; [`super::command::lookup`] indexes them.
 pub(crate) const TABLES: &[&[CommandSpec]] = &[
@@ -32,6 +35,9 @@ pub(crate) const TABLES: &[&[CommandSpec]] = &[
     multi::COMMANDS,
     pubsub::COMMANDS,
     server::COMMANDS,
+    ttl::COMMANDS,
+    bitmap::COMMANDS,
+    hll::COMMANDS,
 ];
 
 /// A command of the table: name, arity, flags, first key, last key, key step, handler.
