@@ -47,3 +47,39 @@ fn redis_cli_talks_to_the_server() -> TestResult {
     );
     Ok(())
 }
+
+/// `redis-benchmark` runs its standard tests against the server without an error, and the
+/// data it wrote is there afterwards.
+#[test]
+fn redis_benchmark_runs_against_the_server() -> TestResult {
+    let server = start(|_| {})?;
+    let port = server.handle.local_addr().port();
+    let output = Command::new("redis-benchmark")
+        .args(["-p", &port.to_string(), "-n", "10000", "-c", "20", "-q"])
+        .args(["-t", "set,get,lpush,lpop,sadd,hset,zadd"])
+        .output()
+        .map_err(|e| format!("redis-benchmark (install redis-tools): {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "redis-benchmark: {stdout} {stderr}"
+    );
+    assert!(
+        !stderr.contains("ERR") && !stdout.contains("ERR"),
+        "{stdout} {stderr}"
+    );
+    for test in ["SET", "GET", "LPUSH", "LPOP", "SADD", "HSET", "ZADD"] {
+        let line = stdout
+            .split(['\n', '\r'])
+            .rev()
+            .find(|l| l.starts_with(&format!("{test}: ")) && l.contains("requests per second"));
+        assert!(line.is_some(), "no {test} result in {stdout}");
+    }
+    let store = server.handle.store();
+    assert_eq!(store.exists(&["key:__rand_int__"])?, 1);
+    assert!(store.hlen("myhash")? > 0);
+    assert!(store.scard("myset")? > 0);
+    assert!(store.zcard("myzset")? > 0);
+    Ok(())
+}
