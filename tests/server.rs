@@ -6,6 +6,8 @@
 
 #![cfg(feature = "server")]
 
+#[path = "server/admin.rs"]
+mod admin;
 #[path = "server/cli.rs"]
 mod cli;
 #[path = "server/config.rs"]

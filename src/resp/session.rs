@@ -339,6 +339,13 @@ impl Session {
         self.entry.killed.load(Ordering::SeqCst)
     }
 
+    /// A check of [`Session::killed`] that another thread can hold (the server's watcher polls
+    /// it to close the socket of a client killed while it waits for input).
+    pub fn kill_check(&self) -> impl Fn() -> bool + Send + Sync + 'static {
+        let entry = Arc::clone(&self.entry);
+        move || entry.killed.load(Ordering::SeqCst)
+    }
+
     /// The connection's protocol version, to encode replies with.
     pub fn protocol(&self) -> Protocol {
         self.protocol

@@ -71,6 +71,16 @@ impl LogLevel {
             _ => None,
         }
     }
+
+    /// The name `parse` takes (and CONFIG GET loglevel shows).
+    pub fn name(self) -> &'static str {
+        match self {
+            LogLevel::Debug => "debug",
+            LogLevel::Verbose => "verbose",
+            LogLevel::Notice => "notice",
+            LogLevel::Warning => "warning",
+        }
+    }
 }
 
 /// The server's settings. [`Default`] gives Redis's defaults where they apply: 127.0.0.1:6379,

@@ -24,6 +24,19 @@ pub(super) struct Client {
     /// Set while the connection waits in a blocking command (BLPOP...): shutdown does not wait
     /// for it, as Redis does not.
     pub(super) blocked: AtomicBool,
+    /// Whether CLIENT KILL marked the connection (set once its session exists): the stop
+    /// watcher closes the socket of a killed client waiting for input.
+    pub(super) killed: Mutex<Option<KillCheck>>,
+}
+
+/// See [`Client::killed`].
+pub(super) type KillCheck = Box<dyn Fn() -> bool + Send + Sync>;
+
+impl Client {
+    /// Whether CLIENT KILL marked this connection.
+    pub(super) fn is_killed(&self) -> bool {
+        self.killed.lock().as_ref().is_some_and(|check| check())
+    }
 }
 
 /// Where replies and pushes go, in order. While the connection works through a batch of
@@ -66,6 +79,14 @@ pub(super) fn serve(shared: Arc<Shared>, state: &State, socket: TcpStream, clien
         })
     };
     let mut session = Session::new(shared, push);
+    let peer = socket
+        .peer_addr()
+        .map_or_else(|_| String::new(), |a| a.to_string());
+    let local = socket
+        .local_addr()
+        .map_or_else(|_| String::new(), |a| a.to_string());
+    session.set_peer(&peer, &local);
+    *client.killed.lock() = Some(Box::new(session.kill_check()));
     let _ = socket.set_read_timeout(state.config.idle_timeout());
     let _ = socket.set_nodelay(true);
     let mut reader = &socket;
@@ -105,7 +126,7 @@ pub(super) fn serve(shared: Arc<Shared>, state: &State, socket: TcpStream, clien
             // SHUTDOWN: stop the accept loop now rather than at the watcher's next look.
             state.request_stop();
         }
-        if close || !written {
+        if close || !written || session.killed() {
             break;
         }
     }
@@ -143,13 +164,16 @@ fn run_requests(
                     out.batching = false;
                     client.blocked.store(true, Ordering::SeqCst);
                 }
-                let reply = session.execute(&args);
+                // Not under the outbox's lock: a command's pushes (PUBLISH to a channel this
+                // client listens to, in RESP3) go through it, ahead of the reply.
+                let mut reply = Vec::new();
+                session.run(&args, &mut reply);
                 if blocking {
                     client.blocked.store(false, Ordering::SeqCst);
                     outbox.lock().batching = true;
                 }
-                reply.encode(session.protocol(), &mut outbox.lock().pending);
-                if session.should_close() {
+                outbox.lock().pending.extend_from_slice(&reply);
+                if session.should_close() || session.killed() {
                     return (start, true);
                 }
             }

@@ -29,7 +29,7 @@ use parking_lot::Mutex;
 pub use config::{AppendFsync, LogLevel, ServerConfig, HELP};
 use conn::Client;
 
-use crate::resp::Shared;
+use crate::resp::{ServerInfo, Shared};
 use crate::{Result, Store, StoreOptions};
 
 /// Redis's reply to a connection over `maxclients`, sent before closing it.
@@ -129,6 +129,23 @@ impl Server {
         let addr = listener.local_addr()?;
         let shared = Shared::new(store)?;
         shared.set_requirepass(config.requirepass.clone().map(Bytes::from));
+        shared.set_server_info(ServerInfo {
+            port: addr.port(),
+            bind: config.bind.clone(),
+            dir: config.dir.clone(),
+            executable: std::env::current_exe()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+        });
+        for (name, value) in [
+            ("maxclients", config.maxclients.to_string()),
+            ("timeout", config.timeout.to_string()),
+            ("appendfsync", config.appendfsync.name().to_owned()),
+            ("databases", config.databases.to_string()),
+            ("loglevel", config.loglevel.name().to_owned()),
+        ] {
+            shared.set_config(name, &value);
+        }
         let state = Arc::new(State {
             config,
             addr,
@@ -221,11 +238,19 @@ fn admit(handle: &ServerHandle, mut socket: TcpStream) {
     let client = Arc::new(Client {
         socket: registry_socket,
         blocked: AtomicBool::new(false),
+        killed: Mutex::new(None),
     });
     {
         let mut clients = state.clients.lock();
-        if clients.len() >= state.config.maxclients {
+        // CONFIG SET maxclients changes the limit at run time.
+        let maxclients = handle
+            .shared
+            .config("maxclients")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(state.config.maxclients);
+        if clients.len() >= maxclients {
             drop(clients);
+            handle.shared.connection_rejected();
             state.log(LogLevel::Verbose, "refused a client: maxclients reached");
             let _ = socket.write_all(MAX_CLIENTS_REPLY);
             let _ = socket.shutdown(std::net::Shutdown::Both);
@@ -261,6 +286,12 @@ fn watch_for_stop(shared: &Shared, state: &State) {
             state.stop.store(true, Ordering::SeqCst);
             state.wake_accept();
             return;
+        }
+        // CLIENT KILL of a connection waiting for input: end its read.
+        for client in state.clients.lock().values() {
+            if client.is_killed() {
+                let _ = client.socket.shutdown(std::net::Shutdown::Both);
+            }
         }
         std::thread::sleep(STOP_POLL);
     }
