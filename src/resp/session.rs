@@ -396,6 +396,84 @@ impl Session {
         reply.encode(self.protocol, out);
     }
 
+    /// Runs pipelined requests in order, appending their replies to `out`, as [`Session::run`]
+    /// on each would; but consecutive plain write commands go to the group commit as one job,
+    /// so a client's pipeline of writes costs one transaction rather than one each. Stops
+    /// after a request that closes the connection (QUIT); returns how many requests ran.
+    pub fn run_pipeline(&mut self, requests: &[Vec<Bytes>], out: &mut Vec<u8>) -> usize {
+        let mut done = 0;
+        while done < requests.len() {
+            let writes = requests[done..]
+                .iter()
+                .take_while(|args| self.plain_write(args).is_some())
+                .count();
+            if writes >= 2 {
+                self.run_writes(&requests[done..done + writes], out);
+                done += writes;
+            } else {
+                self.run(&requests[done], out);
+                done += 1;
+                if self.closing {
+                    break;
+                }
+            }
+        }
+        done
+    }
+
+    /// The handler of `args` if it is a write command that would simply run now through the
+    /// group commit, its reply sent: no MULTI, no refusal, replies on.
+    fn plain_write(&self, args: &[Bytes]) -> Option<WriteFn> {
+        if self.multi.is_some() || self.reply_mode != ReplyMode::On || self.skip_next {
+            return None;
+        }
+        let spec = lookup(args.first()?)?;
+        let Handler::Write(f) = spec.handler else {
+            return None;
+        };
+        self.check(Some(spec), args).ok().map(|_| f)
+    }
+
+    /// Runs plain write commands (see [`Session::plain_write`]) as one group-commit job.
+    fn run_writes(&mut self, requests: &[Vec<Bytes>], out: &mut Vec<u8>) {
+        let calls: Vec<(WriteFn, Vec<Bytes>)> = requests
+            .iter()
+            .filter_map(|args| Some((self.plain_write(args)?, args.clone())))
+            .collect();
+        let protocol = self.protocol;
+        let count = calls.len();
+        let job: WriteJob = Box::new(move |tx| {
+            let mut replies = Vec::with_capacity(calls.len());
+            for (f, args) in &calls {
+                let call = Call { args, protocol };
+                replies.push(run_write(*f, tx, &call)?);
+            }
+            Ok(replies)
+        });
+        let replies = self
+            .shared
+            .write(self.db, job)
+            .unwrap_or_else(|e| vec![Reply::from(e); count]);
+        self.shared
+            .stats
+            .commands
+            .fetch_add(count as u64, Ordering::Relaxed);
+        if let (Some(last), Some(spec)) = (
+            requests.last(),
+            requests
+                .last()
+                .and_then(|a| a.first())
+                .and_then(|n| lookup(n)),
+        ) {
+            let mut state = self.entry.state.lock();
+            state.last = Some(Instant::now());
+            state.last_cmd = full_name(spec, last);
+        }
+        for reply in replies {
+            reply.encode(self.protocol, out);
+        }
+    }
+
     /// The dispatch: lookup, arity, authentication, MULTI queueing, pub/sub context.
     fn dispatch(&mut self, args: &[Bytes]) -> Reply {
         self.skip_current = std::mem::take(&mut self.skip_next);

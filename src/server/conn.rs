@@ -142,50 +142,69 @@ fn run_requests(
     client: &Client,
     state: &State,
 ) -> (usize, bool) {
-    let mut start = 0;
-    loop {
-        let Some(rest) = buf.get(start..) else {
-            return (buf.len(), false);
-        };
+    // Parse every complete request first: the ones before a malformed frame still run.
+    let mut requests = Vec::new();
+    let mut consumed = 0;
+    let mut protocol_error = None;
+    while let Some(rest) = buf.get(consumed..) {
         match parse_request(rest) {
-            Ok(Parsed::Incomplete) => return (start, false),
-            Ok(Parsed::Empty { consumed }) => start += consumed,
-            Ok(Parsed::Command { args, consumed }) => {
-                start += consumed;
-                let blocking = args
-                    .first()
-                    .and_then(|name| lookup(name))
-                    .is_some_and(|spec| matches!(spec.handler, Handler::Blocking { .. }));
-                if blocking {
-                    // The replies before it go out now, as Redis sends them before the client
-                    // blocks; pushes go straight out while it waits.
-                    let mut out = outbox.lock();
-                    out.flush();
-                    out.batching = false;
-                    client.blocked.store(true, Ordering::SeqCst);
-                }
-                // Not under the outbox's lock: a command's pushes (PUBLISH to a channel this
-                // client listens to, in RESP3) go through it, ahead of the reply.
-                let mut reply = Vec::new();
-                session.run(&args, &mut reply);
-                if blocking {
-                    client.blocked.store(false, Ordering::SeqCst);
-                    outbox.lock().batching = true;
-                }
-                outbox.lock().pending.extend_from_slice(&reply);
-                if session.should_close() || session.killed() {
-                    return (start, true);
-                }
+            Ok(Parsed::Incomplete) => break,
+            Ok(Parsed::Empty { consumed: n }) => consumed += n,
+            Ok(Parsed::Command { args, consumed: n }) => {
+                consumed += n;
+                requests.push(args);
             }
             Err(error) => {
-                let text = error.reply_text();
-                state.log(LogLevel::Debug, &format!("protocol error: {text}"));
-                let mut out = outbox.lock();
-                out.pending.push(b'-');
-                out.pending.extend_from_slice(text.as_bytes());
-                out.pending.extend_from_slice(b"\r\n");
-                return (buf.len(), true);
+                protocol_error = Some(error.reply_text());
+                consumed = buf.len();
+                break;
             }
         }
     }
+    let mut next = 0;
+    while next < requests.len() {
+        let is_blocking = |args: &Vec<bytes::Bytes>| {
+            args.first()
+                .and_then(|name| lookup(name))
+                .is_some_and(|spec| matches!(spec.handler, Handler::Blocking { .. }))
+        };
+        let plain = requests[next..]
+            .iter()
+            .take_while(|args| !is_blocking(args))
+            .count();
+        let mut reply = Vec::new();
+        if plain > 0 {
+            // Not under the outbox's lock: a command's pushes (PUBLISH to a channel this
+            // client listens to, in RESP3) go through it, ahead of the reply.
+            next += session.run_pipeline(&requests[next..next + plain], &mut reply);
+            outbox.lock().pending.extend_from_slice(&reply);
+        } else {
+            // The replies before it go out now, as Redis sends them before the client
+            // blocks; pushes go straight out while it waits.
+            {
+                let mut out = outbox.lock();
+                out.flush();
+                out.batching = false;
+            }
+            client.blocked.store(true, Ordering::SeqCst);
+            session.run(&requests[next], &mut reply);
+            client.blocked.store(false, Ordering::SeqCst);
+            let mut out = outbox.lock();
+            out.batching = true;
+            out.pending.extend_from_slice(&reply);
+            next += 1;
+        }
+        if session.should_close() || session.killed() {
+            return (consumed, true);
+        }
+    }
+    if let Some(text) = protocol_error {
+        state.log(LogLevel::Debug, &format!("protocol error: {text}"));
+        let mut out = outbox.lock();
+        out.pending.push(b'-');
+        out.pending.extend_from_slice(text.as_bytes());
+        out.pending.extend_from_slice(b"\r\n");
+        return (consumed, true);
+    }
+    (consumed, false)
 }

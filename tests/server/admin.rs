@@ -89,3 +89,27 @@ fn multi_exec_pubsub_and_resp3_over_the_wire() -> TestResult {
     assert_eq!(super::read_exactly(&mut con, 1)?, b"%");
     Ok(())
 }
+
+#[test]
+fn a_pipeline_of_writes_is_one_transaction_and_replies_in_order() -> TestResult {
+    let server = start(|_| {})?;
+    let mut con = server.raw()?;
+    exchange(&mut con, b"PING\r\n", b"+PONG\r\n")?;
+    let before = server.handle.last_transaction_id();
+    let mut request = Vec::new();
+    let mut expected = Vec::new();
+    for i in 1..=200 {
+        request.extend_from_slice(b"INCR n\r\n");
+        expected.extend_from_slice(format!(":{i}\r\n").as_bytes());
+    }
+    // A command error in the middle is answered in place; the writes around it stay.
+    request.extend_from_slice(b"LPUSH n x\r\nINCR n\r\nGET n\r\n");
+    expected.extend_from_slice(
+        b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n:201\r\n$3\r\n201\r\n",
+    );
+    con.write_all(&request)?;
+    assert_eq!(super::read_exactly(&mut con, expected.len())?, expected);
+    let commits = server.handle.last_transaction_id() - before;
+    assert!(commits <= 10, "{commits} transactions for one pipeline");
+    Ok(())
+}
