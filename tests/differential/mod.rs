@@ -107,6 +107,8 @@ pub struct RedisServer {
     child: Child,
     conn: TcpStream,
     buf: Vec<u8>,
+    /// Its working directory, so nothing it writes lands in the source tree.
+    _dir: tempfile::TempDir,
 }
 
 impl RedisServer {
@@ -129,6 +131,7 @@ impl RedisServer {
         }
         // A few tries: another process may take the port between probe and start.
         for _ in 0..5 {
+            let dir = tempfile::tempdir().expect("temporary directory");
             let port = TcpListener::bind("127.0.0.1:0")
                 .and_then(|l| l.local_addr())
                 .expect("a free port")
@@ -136,6 +139,8 @@ impl RedisServer {
             let mut child = Command::new(&binary)
                 .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
                 .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
+                .arg("--dir")
+                .arg(dir.path())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
@@ -151,6 +156,7 @@ impl RedisServer {
                         child,
                         conn,
                         buf: Vec::new(),
+                        _dir: dir,
                     };
                     // Check it is our server answering.
                     let info = server.call(&[b"INFO".to_vec(), b"server".to_vec()]);
