@@ -114,6 +114,7 @@ impl Server {
         let store = StoreOptions::new()
             .databases(config.databases)
             .durability(config.appendfsync.durability())
+            .write_map(config.writemap)
             .open(&config.dir)?;
         Server::with_store(config, store)
     }

@@ -21,6 +21,7 @@ fn defaults() {
     assert_eq!(config.appendfsync, AppendFsync::Everysec);
     assert_eq!(config.timeout, 0);
     assert_eq!(config.loglevel, LogLevel::Notice);
+    assert!(config.writemap);
 }
 
 #[test]
@@ -44,6 +45,8 @@ fn every_flag() {
         "30",
         "--loglevel",
         "debug",
+        "--writemap",
+        "no",
     ];
     let config = ServerConfig::from_args(args).unwrap().unwrap();
     let want = ServerConfig {
@@ -56,6 +59,7 @@ fn every_flag() {
         appendfsync: AppendFsync::Always,
         timeout: 30,
         loglevel: LogLevel::Debug,
+        writemap: false,
     };
     assert_eq!(config, want);
     // `--flag=value` works too.
@@ -84,6 +88,7 @@ fn help() {
         "--appendfsync",
         "--timeout",
         "--loglevel",
+        "--writemap",
         "--help",
     ] {
         assert!(HELP.contains(flag), "--help documents {flag}");
@@ -107,6 +112,10 @@ fn bad_flags() {
     assert_eq!(
         error(&["--loglevel", "loud"]),
         "--loglevel must be debug, verbose, notice or warning, not \"loud\""
+    );
+    assert_eq!(
+        error(&["--writemap", "maybe"]),
+        "--writemap must be yes or no, not \"maybe\""
     );
     assert_eq!(
         error(&["--databases", "0"]),
