@@ -34,6 +34,20 @@ pub(crate) fn run_write(f: WriteFn, tx: &mut WriteTxn<'_>, call: &Call<'_>) -> R
     }
 }
 
+/// Where a job submitted with [`Committer::submit`] gets its answer.
+pub(crate) struct WriteAnswer(Receiver<Result<Vec<Reply>>>);
+
+impl WriteAnswer {
+    /// Waits for the job's replies.
+    pub(crate) fn wait(self) -> Result<Vec<Reply>> {
+        self.0.recv().map_err(|_| gone())?
+    }
+}
+
+fn gone() -> Error {
+    Error::Io(std::io::Error::other("the commit thread has stopped"))
+}
+
 struct Pending {
     db: u8,
     job: WriteJob,
@@ -48,13 +62,14 @@ struct Pending {
 /// commands are all or nothing. So when a job of a batch of several replies an error, the
 /// batch is rolled back and each of its jobs runs again in a transaction of its own.
 pub(crate) struct Committer {
-    jobs: Option<Sender<Pending>>,
+    /// Jobs come in groups: those submitted together always share a batch (unless it is full).
+    jobs: Option<Sender<Vec<Pending>>>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Committer {
     pub(crate) fn start(store: Store) -> Result<Committer> {
-        let (jobs, queue) = crossbeam_channel::unbounded::<Pending>();
+        let (jobs, queue) = crossbeam_channel::unbounded::<Vec<Pending>>();
         let thread = std::thread::Builder::new()
             .name("keyp-commit".to_owned())
             .spawn(move || commit_loop(&store, &queue))?;
@@ -64,12 +79,28 @@ impl Committer {
         })
     }
 
+    /// Runs one job and waits for its replies.
     pub(crate) fn run(&self, db: u8, job: WriteJob) -> Result<Vec<Reply>> {
-        let (done, answer) = crossbeam_channel::bounded(1);
-        let gone = || Error::Io(std::io::Error::other("the commit thread has stopped"));
-        let jobs = self.jobs.as_ref().ok_or_else(gone)?;
-        jobs.send(Pending { db, job, done }).map_err(|_| gone())?;
-        answer.recv().map_err(|_| gone())?
+        let mut answers = self.submit(vec![(db, job)]);
+        answers.pop().ok_or_else(gone)?.wait()
+    }
+
+    /// Queues jobs (each with its database) to run in one batch, without waiting for them.
+    /// When the commit thread has stopped, each answer is that error.
+    pub(crate) fn submit(&self, jobs: Vec<(u8, WriteJob)>) -> Vec<WriteAnswer> {
+        let mut group = Vec::with_capacity(jobs.len());
+        let mut answers = Vec::with_capacity(jobs.len());
+        for (db, job) in jobs {
+            let (done, answer) = crossbeam_channel::bounded(1);
+            group.push(Pending { db, job, done });
+            answers.push(WriteAnswer(answer));
+        }
+        if let Some(queue) = &self.jobs {
+            // If the thread has stopped, the jobs (and their senders) are dropped: each answer
+            // is then `gone`.
+            let _ = queue.send(group);
+        }
+        answers
     }
 }
 
@@ -82,14 +113,25 @@ impl Drop for Committer {
     }
 }
 
-fn commit_loop(store: &Store, queue: &Receiver<Pending>) {
-    while let Ok(first) = queue.recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
+fn commit_loop(store: &Store, queue: &Receiver<Vec<Pending>>) {
+    let mut waiting: std::collections::VecDeque<Pending> = std::collections::VecDeque::new();
+    loop {
+        if waiting.is_empty() {
+            match queue.recv() {
+                Ok(group) => waiting.extend(group),
+                Err(_) => return,
+            }
+        }
+        while waiting.len() < MAX_BATCH {
             match queue.try_recv() {
-                Ok(next) => batch.push(next),
+                Ok(group) => waiting.extend(group),
                 Err(_) => break,
             }
+        }
+        let take = waiting.len().min(MAX_BATCH);
+        let batch: Vec<Pending> = waiting.drain(..take).collect();
+        if batch.is_empty() {
+            continue;
         }
         if batch.len() == 1 {
             run_alone(store, batch);
