@@ -474,12 +474,19 @@ fn plan(session: &Session, batch: &Batch) -> Plan {
         };
     }
     let may_block = |args: &Vec<Bytes>| {
-        args.first()
-            .and_then(|name| lookup(name))
-            .is_some_and(|spec| {
-                matches!(spec.handler, Handler::Blocking { .. })
-                    || matches!(spec.name, "subscribe" | "psubscribe" | "ssubscribe")
-            })
+        let Some(spec) = args.first().and_then(|name| lookup(name)) else {
+            return false;
+        };
+        match spec.handler {
+            // XREAD and XREADGROUP block only with a BLOCK argument (a key or an ID spelled so
+            // moves the connection too, which is merely slower).
+            Handler::Blocking { .. } if matches!(spec.name, "xread" | "xreadgroup") => args
+                .iter()
+                .skip(1)
+                .any(|arg| arg.eq_ignore_ascii_case(b"block")),
+            Handler::Blocking { .. } => true,
+            _ => matches!(spec.name, "subscribe" | "psubscribe" | "ssubscribe"),
+        }
     };
     if session.subscribed() || batch.requests.iter().any(may_block) {
         Plan::Migrate

@@ -193,3 +193,34 @@ fn client_kill_closes_an_idle_loop_connection() -> TestResult {
     assert!(eventually(|| server.handle.clients() == 1));
     Ok(())
 }
+
+#[test]
+fn xread_without_block_runs_in_the_loop_and_with_block_moves() -> TestResult {
+    let server = start(|_| {})?;
+    let mut socket = server.raw()?;
+    exchange(
+        &mut socket,
+        &requests(&[
+            &[b"XADD", b"s", b"1-1", b"f", b"v"],
+            &[b"XREAD", b"STREAMS", b"s", b"0"],
+        ]),
+        b"$3\r\n1-1\r\n*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n",
+    )?;
+    socket.write_all(&request(&[
+        b"XREAD", b"BLOCK", b"5000", b"STREAMS", b"s", b"$",
+    ]))?;
+    let mut other = server.client()?;
+    // The loop answers others while the XREAD BLOCK waits (on its own thread).
+    std::thread::sleep(Duration::from_millis(100));
+    let _: String = redis::cmd("XADD")
+        .arg("s")
+        .arg("2-1")
+        .arg("g")
+        .arg("w")
+        .query(&mut other)?;
+    expect(
+        &mut socket,
+        b"*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$1\r\ng\r\n$1\r\nw\r\n",
+    )?;
+    Ok(())
+}
