@@ -19,7 +19,7 @@ use crate::{Result, Store, Watch};
 mod commit;
 
 use commit::Committer;
-pub(crate) use commit::{is_store_failure, run_write, WriteAnswer, WriteJob};
+pub(crate) use commit::{is_store_failure, run_write, Wake, WriteAnswer, WriteJob};
 
 /// Where a connection's out-of-band messages (pub/sub pushes) go: the server writes the bytes
 /// to the client's socket, between replies.
@@ -186,9 +186,14 @@ impl Shared {
     }
 
     /// Hands write jobs (each with its database) to the group-commit writer all at once, so
-    /// that they share a transaction, without waiting: one answer per job, in order.
-    pub(crate) fn submit_writes(&self, jobs: Vec<(u8, WriteJob)>) -> Vec<WriteAnswer> {
-        self.committer.submit(jobs)
+    /// that they share a transaction, without waiting: one answer per job, in order. `wake` is
+    /// called once they are answered.
+    pub(crate) fn submit_writes(
+        &self,
+        jobs: Vec<(u8, WriteJob)>,
+        wake: Option<Wake>,
+    ) -> Vec<WriteAnswer> {
+        self.committer.submit(jobs, wake)
     }
 }
 

@@ -1,7 +1,10 @@
 //! The event loop: one thread polls the listener and every connection's nonblocking socket,
 //! runs the requests that have arrived, and sends all the writes found in one turn to the group
-//! commit together (one transaction, one fsync for many clients). A connection whose requests
-//! may block (BLPOP...) or that subscribes moves to a thread of its own ([`conn::serve`]).
+//! commit together (one transaction, one fsync for many clients). It does not wait for them:
+//! a connection with writes in flight is left aside until the commit thread answers (and wakes
+//! the loop), while the loop serves the others and the next writes queue for the next commit.
+//! A connection whose requests may block (BLPOP...) or that subscribes moves to a thread of its
+//! own ([`conn::serve`]).
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::Shutdown;
@@ -16,7 +19,7 @@ use parking_lot::Mutex;
 
 use super::conn::{self, Client, Handoff, PushRoute, KEEP_BUFFER, MAX_READ, READ_CHUNK};
 use super::{LogLevel, ServerHandle, State};
-use crate::resp::{lookup, parse_request, Handler, Parsed, Session};
+use crate::resp::{lookup, parse_request, Handler, Parsed, Session, Wake, WriteAnswer};
 
 pub(super) const LISTENER: Token = Token(0);
 pub(super) const WAKER: Token = Token(1);
@@ -52,6 +55,16 @@ struct Conn {
     wants_write: bool,
     /// Whether it is in this turn's list.
     listed: bool,
+    /// Writes submitted to the group commit, not answered yet: nothing more of the
+    /// connection's input runs until they are.
+    in_flight: Option<InFlight>,
+}
+
+/// A connection's writes in the group commit.
+struct InFlight {
+    answer: WriteAnswer,
+    batch: Batch,
+    count: usize,
 }
 
 /// What the loop does with a connection's parsed requests.
@@ -122,6 +135,14 @@ pub(super) fn run(
         .register(&mut listener, LISTENER, Interest::READABLE)?;
     let mut slab = Slab::default();
     let mut events = Events::with_capacity(1024);
+    let wake: Option<Wake> = state.waker.lock().clone().map(|waker| {
+        let wake: Wake = Arc::new(move || {
+            let _ = waker.wake();
+        });
+        wake
+    });
+    // Connections with writes in flight.
+    let mut flying: Vec<usize> = Vec::new();
     // Connections to look at next turn without waiting for an event.
     let mut carry: Vec<usize> = Vec::new();
     let mut accept_again = false;
@@ -146,6 +167,18 @@ pub(super) fn run(
         for slot in carry.drain(..) {
             list(&mut slab, slot, &mut turn);
         }
+        // Writes answered: their replies, then the connection's next requests, this turn.
+        flying.retain(|&slot| {
+            let Some(conn) = slab.get(slot) else {
+                return false;
+            };
+            let Some(result) = conn.in_flight.as_ref().and_then(|f| f.answer.try_wait()) else {
+                return conn.in_flight.is_some();
+            };
+            land(state, conn, result);
+            list(&mut slab, slot, &mut turn);
+            false
+        });
         let mut accept = std::mem::take(&mut accept_again);
         for event in &events {
             match event.token() {
@@ -165,11 +198,13 @@ pub(super) fn run(
         if accept {
             accept_again = accept_all(handle, poll, &listener, &mut slab, &mut turn);
         }
-        serve_turn(handle, poll, &mut slab, &turn);
+        serve_turn(handle, poll, &mut slab, &turn, wake.as_ref(), &mut flying);
         for &slot in &turn {
             let Some(conn) = slab.get(slot) else { continue };
             conn.listed = false;
-            if conn.eof || (conn.closing && conn.output.is_empty()) {
+            if conn.in_flight.is_some() {
+                // Closed, or looked at again, once the writes are answered.
+            } else if conn.eof || (conn.closing && conn.output.is_empty()) {
                 close(state, poll, &mut slab, slot);
             } else if conn.readable && !conn.closing && conn.output.len() < OUTPUT_LIMIT {
                 carry.push(slot);
@@ -186,11 +221,66 @@ pub(super) fn run(
         "shutting down: no longer accepting clients",
     );
     for slot in slab.slots() {
-        if let Some(conn) = slab.remove(slot) {
+        if let Some(mut conn) = slab.remove(slot) {
+            finish_at_stop(state, &mut conn);
             close_at_stop(state, poll, conn);
         }
     }
     Ok(())
+}
+
+/// At shutdown: waits for a connection's writes in flight, then runs the complete requests it
+/// has read (but not a blocking command, nor after a subscription), as a connection of a
+/// thread of its own does.
+fn finish_at_stop(state: &State, conn: &mut Conn) {
+    if let Some(in_flight) = conn.in_flight.take() {
+        let InFlight {
+            answer,
+            batch,
+            count,
+        } = in_flight;
+        let result = answer.wait();
+        let mut reply = Vec::new();
+        conn.session
+            .finish_writes(&batch.requests, count, result, &mut reply);
+        finish(state, conn, &batch, reply);
+    }
+    if conn.closing || conn.eof {
+        return;
+    }
+    let batch = parse(0, &conn.input);
+    if matches!(plan(&conn.session, &batch), Plan::Migrate | Plan::Wait) {
+        return;
+    }
+    let reply = run_inline(conn, &batch);
+    finish(state, conn, &batch, reply);
+}
+
+/// Takes the answer to a connection's writes in flight: their replies go to its output.
+fn land(state: &State, conn: &mut Conn, result: crate::Result<Vec<crate::resp::Reply>>) {
+    let Some(InFlight { batch, count, .. }) = conn.in_flight.take() else {
+        return;
+    };
+    let mut reply = Vec::new();
+    conn.session
+        .finish_writes(&batch.requests, count, result, &mut reply);
+    finish(state, conn, &batch, reply);
+}
+
+/// Runs a connection's parsed requests now, one after the other; returns the replies.
+fn run_inline(conn: &mut Conn, batch: &Batch) -> Vec<u8> {
+    let mut reply = Vec::new();
+    let mut done = 0;
+    while done < batch.requests.len() {
+        done += conn
+            .session
+            .run_pipeline(&batch.requests[done..], &mut reply);
+        if conn.session.should_close() || conn.session.killed() {
+            conn.closing = true;
+            break;
+        }
+    }
+    reply
 }
 
 /// At shutdown: sends a connection's remaining replies (waiting up to [`FINAL_WRITE`]) and
@@ -272,6 +362,7 @@ fn accept_all(
             closing: false,
             wants_write: false,
             listed: false,
+            in_flight: None,
         };
         let slot = slab.insert(conn);
         let Some(conn) = slab.get(slot) else { continue };
@@ -290,7 +381,14 @@ fn accept_all(
 
 /// One turn over the listed connections: read, parse, run (the writes of all of them in one
 /// group commit), migrate, send.
-fn serve_turn(handle: &ServerHandle, poll: &Poll, slab: &mut Slab, turn: &[usize]) {
+fn serve_turn(
+    handle: &ServerHandle,
+    poll: &Poll,
+    slab: &mut Slab,
+    turn: &[usize],
+    wake: Option<&Wake>,
+    flying: &mut Vec<usize>,
+) {
     let state = &handle.state;
     let mut commits: Vec<Batch> = Vec::new();
     let mut migrations: Vec<usize> = Vec::new();
@@ -299,7 +397,7 @@ fn serve_turn(handle: &ServerHandle, poll: &Poll, slab: &mut Slab, turn: &[usize
         if !conn.output.is_empty() {
             send(conn);
         }
-        if conn.closing {
+        if conn.closing || conn.in_flight.is_some() {
             continue;
         }
         if conn.readable && conn.output.len() < OUTPUT_LIMIT {
@@ -311,17 +409,7 @@ fn serve_turn(handle: &ServerHandle, poll: &Poll, slab: &mut Slab, turn: &[usize
             Plan::Commit => commits.push(batch),
             Plan::Migrate => migrations.push(slot),
             Plan::Inline => {
-                let mut reply = Vec::new();
-                let mut done = 0;
-                while done < batch.requests.len() {
-                    done += conn
-                        .session
-                        .run_pipeline(&batch.requests[done..], &mut reply);
-                    if conn.session.should_close() || conn.session.killed() {
-                        conn.closing = true;
-                        break;
-                    }
-                }
+                let reply = run_inline(conn, &batch);
                 finish(state, conn, &batch, reply);
             }
         }
@@ -336,15 +424,18 @@ fn serve_turn(handle: &ServerHandle, poll: &Poll, slab: &mut Slab, turn: &[usize
                 counts.push(count);
             }
         }
-        let answers = handle.shared.submit_writes(jobs);
-        for ((batch, answer), count) in commits.iter().zip(answers).zip(counts) {
-            let Some(conn) = slab.get(batch.slot) else {
+        let answers = handle.shared.submit_writes(jobs, wake.cloned());
+        for ((batch, answer), count) in commits.into_iter().zip(answers).zip(counts) {
+            let slot = batch.slot;
+            let Some(conn) = slab.get(slot) else {
                 continue;
             };
-            let mut reply = Vec::new();
-            conn.session
-                .finish_writes(&batch.requests, count, answer.wait(), &mut reply);
-            finish(state, conn, batch, reply);
+            conn.in_flight = Some(InFlight {
+                answer,
+                batch,
+                count,
+            });
+            flying.push(slot);
         }
     }
     for slot in migrations {

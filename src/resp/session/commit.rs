@@ -42,7 +42,20 @@ impl WriteAnswer {
     pub(crate) fn wait(self) -> Result<Vec<Reply>> {
         self.0.recv().map_err(|_| gone())?
     }
+
+    /// The job's replies if they have come.
+    pub(crate) fn try_wait(&self) -> Option<Result<Vec<Reply>>> {
+        match self.0.try_recv() {
+            Ok(result) => Some(result),
+            Err(crossbeam_channel::TryRecvError::Empty) => None,
+            Err(crossbeam_channel::TryRecvError::Disconnected) => Some(Err(gone())),
+        }
+    }
 }
+
+/// Called by the commit thread once it has answered a batch holding a job submitted with it
+/// (the server's event loop wakes up to take the answers).
+pub(crate) type Wake = std::sync::Arc<dyn Fn() + Send + Sync>;
 
 fn gone() -> Error {
     Error::Io(std::io::Error::other("the commit thread has stopped"))
@@ -52,6 +65,7 @@ struct Pending {
     db: u8,
     job: WriteJob,
     done: Sender<Result<Vec<Reply>>>,
+    wake: Option<Wake>,
 }
 
 /// The group-commit writer: one thread takes every write job waiting at the moment, runs them
@@ -81,18 +95,24 @@ impl Committer {
 
     /// Runs one job and waits for its replies.
     pub(crate) fn run(&self, db: u8, job: WriteJob) -> Result<Vec<Reply>> {
-        let mut answers = self.submit(vec![(db, job)]);
+        let mut answers = self.submit(vec![(db, job)], None);
         answers.pop().ok_or_else(gone)?.wait()
     }
 
-    /// Queues jobs (each with its database) to run in one batch, without waiting for them.
-    /// When the commit thread has stopped, each answer is that error.
-    pub(crate) fn submit(&self, jobs: Vec<(u8, WriteJob)>) -> Vec<WriteAnswer> {
+    /// Queues jobs (each with its database) to run in one batch, without waiting for them;
+    /// `wake` is called once they are answered. When the commit thread has stopped, each answer
+    /// is that error.
+    pub(crate) fn submit(&self, jobs: Vec<(u8, WriteJob)>, wake: Option<Wake>) -> Vec<WriteAnswer> {
         let mut group = Vec::with_capacity(jobs.len());
         let mut answers = Vec::with_capacity(jobs.len());
         for (db, job) in jobs {
             let (done, answer) = crossbeam_channel::bounded(1);
-            group.push(Pending { db, job, done });
+            group.push(Pending {
+                db,
+                job,
+                done,
+                wake: wake.clone(),
+            });
             answers.push(WriteAnswer(answer));
         }
         if let Some(queue) = &self.jobs {
@@ -133,33 +153,49 @@ fn commit_loop(store: &Store, queue: &Receiver<Vec<Pending>>) {
         if batch.is_empty() {
             continue;
         }
-        if batch.len() == 1 {
-            run_alone(store, batch);
-            continue;
-        }
-        let outcome = store.transaction(|tx| {
-            let mut replies = Vec::with_capacity(batch.len());
-            for pending in &batch {
-                tx.select(u32::from(pending.db))?;
-                let job_replies = (pending.job)(tx)?;
-                if job_replies.iter().any(Reply::is_error) {
-                    // Roll back: the jobs run again one by one.
-                    return Err(Error::Syntax);
-                }
-                replies.push(job_replies);
-            }
-            Ok(replies)
-        });
-        match outcome {
-            Ok(replies) => {
-                for (pending, replies) in batch.into_iter().zip(replies) {
-                    let _ = pending.done.send(Ok(replies));
+        let mut wakes: Vec<Wake> = Vec::new();
+        for pending in &batch {
+            if let Some(wake) = &pending.wake {
+                if !wakes.iter().any(|w| std::sync::Arc::ptr_eq(w, wake)) {
+                    wakes.push(std::sync::Arc::clone(wake));
                 }
             }
-            // A command failed (see above), or the store did: then each job alone gets the
-            // store's error, or succeeds if it alone fits (a full map, say).
-            Err(_) => run_alone(store, batch),
         }
+        run_batch(store, batch);
+        for wake in wakes {
+            wake();
+        }
+    }
+}
+
+/// Runs a batch in one transaction (or each job alone, see [`Committer`]) and answers each job.
+fn run_batch(store: &Store, batch: Vec<Pending>) {
+    if batch.len() == 1 {
+        run_alone(store, batch);
+        return;
+    }
+    let outcome = store.transaction(|tx| {
+        let mut replies = Vec::with_capacity(batch.len());
+        for pending in &batch {
+            tx.select(u32::from(pending.db))?;
+            let job_replies = (pending.job)(tx)?;
+            if job_replies.iter().any(Reply::is_error) {
+                // Roll back: the jobs run again one by one.
+                return Err(Error::Syntax);
+            }
+            replies.push(job_replies);
+        }
+        Ok(replies)
+    });
+    match outcome {
+        Ok(replies) => {
+            for (pending, replies) in batch.into_iter().zip(replies) {
+                let _ = pending.done.send(Ok(replies));
+            }
+        }
+        // A command failed (see above), or the store did: then each job alone gets the
+        // store's error, or succeeds if it alone fits (a full map, say).
+        Err(_) => run_alone(store, batch),
     }
 }
 
