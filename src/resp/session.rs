@@ -188,6 +188,7 @@ impl Shared {
     /// Hands write jobs (each with its database) to the group-commit writer all at once, so
     /// that they share a transaction, without waiting: one answer per job, in order. `wake` is
     /// called once they are answered.
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
     pub(crate) fn submit_writes(
         &self,
         jobs: Vec<(u8, WriteJob)>,
@@ -456,11 +457,13 @@ impl Session {
     /// [`Session::plain_write`]): the server's event loop then runs them with
     /// [`Session::prepare_writes`] and [`Session::finish_writes`] in one group commit with other
     /// connections' writes.
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
     pub(crate) fn all_plain_writes(&self, requests: &[Vec<Bytes>]) -> bool {
         !requests.is_empty() && requests.iter().all(|args| self.plain_write(args).is_some())
     }
 
     /// Whether the connection listens to a channel or pattern (pub/sub).
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
     pub(crate) fn subscribed(&self) -> bool {
         !self.subs.is_empty()
     }

@@ -44,6 +44,7 @@ impl WriteAnswer {
     }
 
     /// The job's replies if they have come.
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
     pub(crate) fn try_wait(&self) -> Option<Result<Vec<Reply>>> {
         match self.0.try_recv() {
             Ok(result) => Some(result),
