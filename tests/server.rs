@@ -2,7 +2,8 @@
 //! directory, driven over real sockets: with the `redis` client crate here, byte by byte over a
 //! raw `TcpStream` in `server/raw.rs` (inline commands, protocol errors, QUIT, limits),
 //! lifecycle in `server/lifecycle.rs` (maxclients, idle timeout, shutdown, group commit),
-//! `redis-cli` in `server/cli.rs`, and the command-line flags in `server/config.rs`.
+//! `redis-cli` in `server/cli.rs`, the command-line flags in `server/config.rs`, and the event
+//! loop's edges (connections moving to threads, big replies) in `server/event_loop.rs`.
 
 #![cfg(feature = "server")]
 
@@ -12,6 +13,8 @@ mod admin;
 mod cli;
 #[path = "server/config.rs"]
 mod config;
+#[path = "server/event_loop.rs"]
+mod event_loop;
 #[path = "server/lifecycle.rs"]
 mod lifecycle;
 #[path = "server/raw.rs"]

@@ -19,7 +19,7 @@ use crate::{Result, Store, Watch};
 mod commit;
 
 use commit::Committer;
-pub(crate) use commit::{is_store_failure, run_write, WriteJob};
+pub(crate) use commit::{is_store_failure, run_write, Wake, WriteAnswer, WriteJob};
 
 /// Where a connection's out-of-band messages (pub/sub pushes) go: the server writes the bytes
 /// to the client's socket, between replies.
@@ -183,6 +183,18 @@ impl Shared {
     /// Runs a write job through the group-commit writer and waits for its replies.
     pub(crate) fn write(&self, db: u8, job: WriteJob) -> Result<Vec<Reply>> {
         self.committer.run(db, job)
+    }
+
+    /// Hands write jobs (each with its database) to the group-commit writer all at once, so
+    /// that they share a transaction, without waiting: one answer per job, in order. `wake` is
+    /// called once they are answered.
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
+    pub(crate) fn submit_writes(
+        &self,
+        jobs: Vec<(u8, WriteJob)>,
+        wake: Option<Wake>,
+    ) -> Vec<WriteAnswer> {
+        self.committer.submit(jobs, wake)
     }
 }
 
@@ -436,6 +448,31 @@ impl Session {
 
     /// Runs plain write commands (see [`Session::plain_write`]) as one group-commit job.
     fn run_writes(&mut self, requests: &[Vec<Bytes>], out: &mut Vec<u8>) {
+        let (db, job, count) = self.prepare_writes(requests);
+        let replies = self.shared.write(db, job);
+        self.finish_writes(requests, count, replies, out);
+    }
+
+    /// Whether every request of `requests` (at least one) is a plain write command (see
+    /// [`Session::plain_write`]): the server's event loop then runs them with
+    /// [`Session::prepare_writes`] and [`Session::finish_writes`] in one group commit with other
+    /// connections' writes.
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
+    pub(crate) fn all_plain_writes(&self, requests: &[Vec<Bytes>]) -> bool {
+        !requests.is_empty() && requests.iter().all(|args| self.plain_write(args).is_some())
+    }
+
+    /// Whether the connection listens to a channel or pattern (pub/sub).
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
+    pub(crate) fn subscribed(&self) -> bool {
+        !self.subs.is_empty()
+    }
+
+    /// The group-commit job of plain write commands (the ones that are not are left out), its
+    /// database and how many commands it runs. Nothing runs until the job is given to
+    /// [`Shared::write`] or [`Shared::submit_writes`]; [`Session::finish_writes`] then takes the
+    /// answer.
+    pub(crate) fn prepare_writes(&self, requests: &[Vec<Bytes>]) -> (u8, WriteJob, usize) {
         let calls: Vec<(WriteFn, Vec<Bytes>)> = requests
             .iter()
             .filter_map(|args| Some((self.plain_write(args)?, args.clone())))
@@ -450,10 +487,19 @@ impl Session {
             }
             Ok(replies)
         });
-        let replies = self
-            .shared
-            .write(self.db, job)
-            .unwrap_or_else(|e| vec![Reply::from(e); count]);
+        (self.db, job, count)
+    }
+
+    /// Records the commands of a job from [`Session::prepare_writes`] (its `count`) as run and
+    /// appends their replies (or the store's error for each) to `out`.
+    pub(crate) fn finish_writes(
+        &mut self,
+        requests: &[Vec<Bytes>],
+        count: usize,
+        replies: Result<Vec<Reply>>,
+        out: &mut Vec<u8>,
+    ) {
+        let replies = replies.unwrap_or_else(|e| vec![Reply::from(e); count]);
         self.shared
             .stats
             .commands

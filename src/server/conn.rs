@@ -1,4 +1,6 @@
-//! One client connection: read, parse every complete request, execute, write the replies once.
+//! A connection in a thread of its own, for the cases the event loop does not run inline
+//! (blocking commands, pub/sub): read, parse every complete request, execute, write the replies
+//! once.
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
@@ -8,14 +10,14 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 
 use super::{LogLevel, State};
-use crate::resp::{lookup, parse_request, Handler, Parsed, PushSink, Session, Shared};
+use crate::resp::{lookup, parse_request, Handler, Parsed, PushSink, Session};
 
 /// Bytes asked for per read; the buffer grows past it for big requests.
-const READ_CHUNK: usize = 16 * 1024;
+pub(super) const READ_CHUNK: usize = 16 * 1024;
 /// The most bytes one read takes.
-const MAX_READ: usize = 256 * 1024;
+pub(super) const MAX_READ: usize = 256 * 1024;
 /// A buffer grown past this for one big request is given back once emptied.
-const KEEP_BUFFER: usize = 1024 * 1024;
+pub(super) const KEEP_BUFFER: usize = 1024 * 1024;
 
 /// A connected client, as the server's registry sees it.
 pub(super) struct Client {
@@ -39,6 +41,42 @@ impl Client {
     }
 }
 
+/// Where a session's pushes go: while its connection is in the event loop, a buffer the loop
+/// sends; once the connection has a thread of its own, that thread's outbox.
+#[derive(Default)]
+pub(super) struct PushRoute {
+    pub(super) buffer: Vec<u8>,
+    outbox: Option<Arc<Mutex<Outbox>>>,
+}
+
+/// A push sink writing through `route`.
+pub(super) fn push_sink(route: &Arc<Mutex<PushRoute>>) -> PushSink {
+    let route = Arc::clone(route);
+    Arc::new(move |bytes: &[u8]| {
+        let mut route = route.lock();
+        match &route.outbox {
+            Some(outbox) => {
+                let mut out = outbox.lock();
+                out.pending.extend_from_slice(bytes);
+                if !out.batching {
+                    out.flush();
+                }
+            }
+            None => route.buffer.extend_from_slice(bytes),
+        }
+    })
+}
+
+/// A connection the event loop hands to a thread of its own: its socket (blocking), its
+/// session, the bytes read but not run yet and the replies not sent yet.
+pub(super) struct Handoff {
+    pub(super) socket: TcpStream,
+    pub(super) session: Session,
+    pub(super) route: Arc<Mutex<PushRoute>>,
+    pub(super) input: Vec<u8>,
+    pub(super) output: Vec<u8>,
+}
+
 /// Where replies and pushes go, in order. While the connection works through a batch of
 /// requests, replies collect in `pending` and go out in one write at the end; a push (pub/sub)
 /// arriving then is queued behind them, otherwise it is written at once.
@@ -57,59 +95,57 @@ impl Outbox {
     }
 }
 
-/// Serves one connection until the client leaves, QUIT, a protocol error, the idle timeout or
-/// shutdown.
-pub(super) fn serve(shared: Arc<Shared>, state: &State, socket: TcpStream, client: &Client) {
+/// Serves a connection the event loop handed over until the client leaves, QUIT, a protocol
+/// error, the idle timeout or shutdown: first the requests already read, then what comes.
+pub(super) fn serve(state: &State, handoff: Handoff, client: &Client) {
+    let Handoff {
+        socket,
+        mut session,
+        route,
+        input,
+        output,
+    } = handoff;
     let Ok(write_half) = socket.try_clone() else {
         return;
     };
     let outbox = Arc::new(Mutex::new(Outbox {
         socket: write_half,
-        pending: Vec::new(),
-        batching: false,
+        pending: output,
+        batching: true,
     }));
-    let push: PushSink = {
-        let outbox = Arc::clone(&outbox);
-        Arc::new(move |bytes: &[u8]| {
-            let mut out = outbox.lock();
-            out.pending.extend_from_slice(bytes);
-            if !out.batching {
-                out.flush();
-            }
-        })
-    };
-    let mut session = Session::new(shared, push);
-    let peer = socket
-        .peer_addr()
-        .map_or_else(|_| String::new(), |a| a.to_string());
-    let local = socket
-        .local_addr()
-        .map_or_else(|_| String::new(), |a| a.to_string());
-    session.set_peer(&peer, &local);
-    *client.killed.lock() = Some(Box::new(session.kill_check()));
+    {
+        // From now on pushes go to the outbox, after the ones the loop had not sent.
+        let mut route = route.lock();
+        let pushed = std::mem::take(&mut route.buffer);
+        outbox.lock().pending.extend_from_slice(&pushed);
+        route.outbox = Some(Arc::clone(&outbox));
+    }
     let _ = socket.set_read_timeout(state.config.idle_timeout());
-    let _ = socket.set_nodelay(true);
     let mut reader = &socket;
-    let mut buf: Vec<u8> = Vec::with_capacity(READ_CHUNK);
+    let mut buf = input;
+    let mut fresh = false;
     loop {
-        // Read whatever has arrived (at least one byte).
-        let len = buf.len();
-        buf.reserve(READ_CHUNK);
-        // Zero (and so read into) a bounded part of the spare room: zeroing all of a buffer
-        // grown for a 512 MB argument on every read would be quadratic.
-        let room = (buf.capacity() - len).min(MAX_READ);
-        buf.resize(len + room, 0);
-        let read = match reader.read(&mut buf[len..]) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == ErrorKind::Interrupted => 0,
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                state.log(LogLevel::Verbose, "closing idle client");
-                break;
-            }
-            Err(_) => break,
-        };
-        buf.truncate(len + read);
+        if fresh {
+            // Read whatever has arrived (at least one byte).
+            let len = buf.len();
+            buf.reserve(READ_CHUNK);
+            // Zero (and so read into) a bounded part of the spare room: zeroing all of a
+            // buffer grown for a 512 MB argument on every read would be quadratic.
+            let room = (buf.capacity() - len).min(MAX_READ);
+            buf.resize(len + room, 0);
+            let read = match reader.read(&mut buf[len..]) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == ErrorKind::Interrupted => 0,
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                    state.log(LogLevel::Verbose, "closing idle client");
+                    break;
+                }
+                Err(_) => break,
+            };
+            buf.truncate(len + read);
+        }
+        fresh = true;
 
         outbox.lock().batching = true;
         let (consumed, close) = run_requests(&mut session, &buf, &outbox, client, state);
@@ -123,7 +159,7 @@ pub(super) fn serve(shared: Arc<Shared>, state: &State, socket: TcpStream, clien
             out.flush()
         };
         if session.shared().shutdown_requested() {
-            // SHUTDOWN: stop the accept loop now rather than at the watcher's next look.
+            // SHUTDOWN: stop the event loop now rather than at the watcher's next look.
             state.request_stop();
         }
         if close || !written || session.killed() {

@@ -1,5 +1,14 @@
-//! The network server: the Redis protocol over TCP, one thread per connection, every
-//! connection's writes through the group commit of [`Shared`].
+//! The network server: the Redis protocol over TCP, served by one event loop.
+//!
+//! The thread calling [`Server::run`] polls the listener and every client's nonblocking socket
+//! (with `mio`), runs the complete requests that have arrived and writes the replies back. When
+//! all of a connection's requests are plain writes, they become one group-commit job, and the
+//! jobs of every connection of a loop turn go to the group commit of [`Shared`] together: one
+//! transaction (one fsync under `appendfsync always`) for many clients. Reads, MULTI/EXEC and
+//! the rest run inline. A connection that sends a blocking command (BLPOP...) or subscribes
+//! moves to a thread of its own, with its session and unread bytes, for the rest of its life:
+//! it then waits without holding up the loop. Every 100 ms (or at once through a waker, to
+//! stop) the loop checks CLIENT KILL and the idle timeout.
 //!
 //! ```no_run
 //! use keyp::server::{Server, ServerConfig};
@@ -15,10 +24,11 @@
 
 mod config;
 mod conn;
+mod event_loop;
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -49,6 +59,8 @@ struct State {
     done: AtomicBool,
     clients: Mutex<HashMap<u64, Arc<Client>>>,
     next_client: AtomicU64,
+    /// Wakes the event loop (set while it runs).
+    waker: Mutex<Option<Arc<mio::Waker>>>,
 }
 
 impl State {
@@ -58,23 +70,18 @@ impl State {
         }
     }
 
-    /// Asks the accept loop to end, and wakes it.
+    /// Asks the event loop to end, and wakes it.
     fn request_stop(&self) {
         if !self.stop.swap(true, Ordering::SeqCst) {
-            self.wake_accept();
+            self.wake();
         }
     }
 
-    /// Connects to the listener so that a blocked `accept` returns and sees the stop flag.
-    fn wake_accept(&self) {
-        let mut addr = self.addr;
-        if addr.ip().is_unspecified() {
-            addr.set_ip(match addr.ip() {
-                IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
-                IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
-            });
+    /// Wakes the event loop so that it sees the stop flag now.
+    fn wake(&self) {
+        if let Some(waker) = self.waker.lock().as_ref() {
+            let _ = waker.wake();
         }
-        let _ = TcpStream::connect_timeout(&addr, Duration::from_secs(1));
     }
 }
 
@@ -154,6 +161,7 @@ impl Server {
             done: AtomicBool::new(false),
             clients: Mutex::new(HashMap::new()),
             next_client: AtomicU64::new(1),
+            waker: Mutex::new(None),
         });
         Ok(Server {
             listener,
@@ -186,109 +194,85 @@ impl Server {
         Ok(())
     }
 
-    /// Accepts clients, one thread each, until stopped (SHUTDOWN, a signal, or
-    /// [`ServerHandle::stop`]); then stops accepting, lets the commands in flight finish
-    /// (clients waiting in a blocking command are not waited for), syncs the store and returns.
+    /// Serves clients on the calling thread's event loop until stopped (SHUTDOWN, a signal, or
+    /// [`ServerHandle::stop`]); then stops accepting, sends the loop's clients their replies
+    /// and closes them, lets the commands in flight on the connections of their own threads
+    /// finish (clients waiting in a blocking command are not waited for), syncs the store and
+    /// returns.
     ///
     /// # Errors
-    /// [`Error::Io`](crate::Error::Io) if the stop watcher cannot start; the store's error if
-    /// the final sync fails.
+    /// [`Error::Io`](crate::Error::Io) if the poller or the stop watcher cannot start or
+    /// polling fails; the store's error if the final sync fails.
     pub fn run(self) -> Result<()> {
         let Server { listener, handle } = self;
         let state = &handle.state;
+        let mut poll = mio::Poll::new()?;
+        let waker = mio::Waker::new(poll.registry(), event_loop::WAKER)?;
+        *state.waker.lock() = Some(Arc::new(waker));
         let watcher = {
             let (shared, state) = (Arc::clone(&handle.shared), Arc::clone(state));
             std::thread::Builder::new()
                 .name("keyp-stop-watch".to_owned())
                 .spawn(move || watch_for_stop(&shared, &state))?
         };
-        for socket in listener.incoming() {
-            if state.stop.load(Ordering::SeqCst) {
-                break;
-            }
-            match socket {
-                Ok(socket) => admit(&handle, socket),
-                Err(e) => {
-                    state.log(LogLevel::Warning, &format!("accept failed: {e}"));
-                    // Out of file descriptors, say: give clients time to leave.
-                    std::thread::sleep(Duration::from_millis(10));
-                }
-            }
+        let served = event_loop::run(&handle, &mut poll, listener);
+        if let Err(e) = &served {
+            state.log(LogLevel::Warning, &format!("event loop failed: {e}"));
+            state.stop.store(true, Ordering::SeqCst);
         }
-        drop(listener);
-        state.log(
-            LogLevel::Notice,
-            "shutting down: no longer accepting clients",
-        );
         drain(state);
         state.done.store(true, Ordering::SeqCst);
         let _ = watcher.join();
+        *state.waker.lock() = None;
         handle.shared.store().sync()?;
         state.log(LogLevel::Notice, "store synced, ready to exit");
+        served?;
         Ok(())
     }
 }
 
-/// Registers a new connection and starts its thread, or refuses it over `maxclients`.
-fn admit(handle: &ServerHandle, mut socket: TcpStream) {
+/// Registers a new connection, or refuses it over `maxclients` (with Redis's error reply).
+/// Returns its registry key and entry.
+fn admit(handle: &ServerHandle, socket: &TcpStream) -> Option<(u64, Arc<Client>)> {
     let state = &handle.state;
-    let Ok(registry_socket) = socket.try_clone() else {
-        return;
-    };
+    let registry_socket = socket.try_clone().ok()?;
     let id = state.next_client.fetch_add(1, Ordering::Relaxed);
     let client = Arc::new(Client {
         socket: registry_socket,
         blocked: AtomicBool::new(false),
         killed: Mutex::new(None),
     });
-    {
-        let mut clients = state.clients.lock();
-        // CONFIG SET maxclients changes the limit at run time.
-        let maxclients = handle
-            .shared
-            .config("maxclients")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(state.config.maxclients);
-        if clients.len() >= maxclients {
-            drop(clients);
-            handle.shared.connection_rejected();
-            state.log(LogLevel::Verbose, "refused a client: maxclients reached");
-            let _ = socket.write_all(MAX_CLIENTS_REPLY);
-            let _ = socket.shutdown(std::net::Shutdown::Both);
-            return;
-        }
-        clients.insert(id, Arc::clone(&client));
+    let mut clients = state.clients.lock();
+    // CONFIG SET maxclients changes the limit at run time.
+    let maxclients = handle
+        .shared
+        .config("maxclients")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(state.config.maxclients);
+    if clients.len() >= maxclients {
+        drop(clients);
+        handle.shared.connection_rejected();
+        state.log(LogLevel::Verbose, "refused a client: maxclients reached");
+        // A new socket's send buffer takes these few bytes at once.
+        let _ = (&*socket).write_all(MAX_CLIENTS_REPLY);
+        let _ = socket.shutdown(std::net::Shutdown::Both);
+        return None;
     }
-    let peer = socket
-        .peer_addr()
-        .map_or_else(|_| "?".to_owned(), |a| a.to_string());
-    state.log(LogLevel::Verbose, &format!("accepted {peer}"));
-    let (shared, state_for_thread) = (Arc::clone(&handle.shared), Arc::clone(state));
-    let spawned = std::thread::Builder::new()
-        .name("keyp-client".to_owned())
-        .spawn(move || {
-            conn::serve(shared, &state_for_thread, socket, &client);
-            state_for_thread.clients.lock().remove(&id);
-            state_for_thread.log(LogLevel::Verbose, &format!("client {peer} closed"));
-        });
-    if let Err(e) = spawned {
-        state.clients.lock().remove(&id);
-        state.log(
-            LogLevel::Warning,
-            &format!("cannot start a client thread: {e}"),
-        );
-    }
+    clients.insert(id, Arc::clone(&client));
+    Some((id, client))
 }
 
-/// Waits for a stop request (the signal flag or SHUTDOWN), then wakes the accept loop.
+/// Waits for a stop request (the signal flag or SHUTDOWN), then wakes the event loop.
 fn watch_for_stop(shared: &Shared, state: &State) {
     while !state.done.load(Ordering::SeqCst) {
         if state.stop.load(Ordering::SeqCst) || shared.shutdown_requested() {
             state.stop.store(true, Ordering::SeqCst);
-            state.wake_accept();
+            state.wake();
             return;
         }
-        // CLIENT KILL of a connection waiting for input: end its read.
+        // CLIENT KILL of a connection of a thread of its own waiting for input: end its read.
+        // (The event loop closes its own killed connections at its next tick; closing the
+        // socket here wakes it sooner.)
         for client in state.clients.lock().values() {
             if client.is_killed() {
                 let _ = client.socket.shutdown(std::net::Shutdown::Both);

@@ -34,10 +34,39 @@ pub(crate) fn run_write(f: WriteFn, tx: &mut WriteTxn<'_>, call: &Call<'_>) -> R
     }
 }
 
+/// Where a job submitted with [`Committer::submit`] gets its answer.
+pub(crate) struct WriteAnswer(Receiver<Result<Vec<Reply>>>);
+
+impl WriteAnswer {
+    /// Waits for the job's replies.
+    pub(crate) fn wait(self) -> Result<Vec<Reply>> {
+        self.0.recv().map_err(|_| gone())?
+    }
+
+    /// The job's replies if they have come.
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
+    pub(crate) fn try_wait(&self) -> Option<Result<Vec<Reply>>> {
+        match self.0.try_recv() {
+            Ok(result) => Some(result),
+            Err(crossbeam_channel::TryRecvError::Empty) => None,
+            Err(crossbeam_channel::TryRecvError::Disconnected) => Some(Err(gone())),
+        }
+    }
+}
+
+/// Called by the commit thread once it has answered a batch holding a job submitted with it
+/// (the server's event loop wakes up to take the answers).
+pub(crate) type Wake = std::sync::Arc<dyn Fn() + Send + Sync>;
+
+fn gone() -> Error {
+    Error::Io(std::io::Error::other("the commit thread has stopped"))
+}
+
 struct Pending {
     db: u8,
     job: WriteJob,
     done: Sender<Result<Vec<Reply>>>,
+    wake: Option<Wake>,
 }
 
 /// The group-commit writer: one thread takes every write job waiting at the moment, runs them
@@ -48,13 +77,14 @@ struct Pending {
 /// commands are all or nothing. So when a job of a batch of several replies an error, the
 /// batch is rolled back and each of its jobs runs again in a transaction of its own.
 pub(crate) struct Committer {
-    jobs: Option<Sender<Pending>>,
+    /// Jobs come in groups: those submitted together always share a batch (unless it is full).
+    jobs: Option<Sender<Vec<Pending>>>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Committer {
     pub(crate) fn start(store: Store) -> Result<Committer> {
-        let (jobs, queue) = crossbeam_channel::unbounded::<Pending>();
+        let (jobs, queue) = crossbeam_channel::unbounded::<Vec<Pending>>();
         let thread = std::thread::Builder::new()
             .name("keyp-commit".to_owned())
             .spawn(move || commit_loop(&store, &queue))?;
@@ -64,12 +94,34 @@ impl Committer {
         })
     }
 
+    /// Runs one job and waits for its replies.
     pub(crate) fn run(&self, db: u8, job: WriteJob) -> Result<Vec<Reply>> {
-        let (done, answer) = crossbeam_channel::bounded(1);
-        let gone = || Error::Io(std::io::Error::other("the commit thread has stopped"));
-        let jobs = self.jobs.as_ref().ok_or_else(gone)?;
-        jobs.send(Pending { db, job, done }).map_err(|_| gone())?;
-        answer.recv().map_err(|_| gone())?
+        let mut answers = self.submit(vec![(db, job)], None);
+        answers.pop().ok_or_else(gone)?.wait()
+    }
+
+    /// Queues jobs (each with its database) to run in one batch, without waiting for them;
+    /// `wake` is called once they are answered. When the commit thread has stopped, each answer
+    /// is that error.
+    pub(crate) fn submit(&self, jobs: Vec<(u8, WriteJob)>, wake: Option<Wake>) -> Vec<WriteAnswer> {
+        let mut group = Vec::with_capacity(jobs.len());
+        let mut answers = Vec::with_capacity(jobs.len());
+        for (db, job) in jobs {
+            let (done, answer) = crossbeam_channel::bounded(1);
+            group.push(Pending {
+                db,
+                job,
+                done,
+                wake: wake.clone(),
+            });
+            answers.push(WriteAnswer(answer));
+        }
+        if let Some(queue) = &self.jobs {
+            // If the thread has stopped, the jobs (and their senders) are dropped: each answer
+            // is then `gone`.
+            let _ = queue.send(group);
+        }
+        answers
     }
 }
 
@@ -82,42 +134,69 @@ impl Drop for Committer {
     }
 }
 
-fn commit_loop(store: &Store, queue: &Receiver<Pending>) {
-    while let Ok(first) = queue.recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
+fn commit_loop(store: &Store, queue: &Receiver<Vec<Pending>>) {
+    let mut waiting: std::collections::VecDeque<Pending> = std::collections::VecDeque::new();
+    loop {
+        if waiting.is_empty() {
+            match queue.recv() {
+                Ok(group) => waiting.extend(group),
+                Err(_) => return,
+            }
+        }
+        while waiting.len() < MAX_BATCH {
             match queue.try_recv() {
-                Ok(next) => batch.push(next),
+                Ok(group) => waiting.extend(group),
                 Err(_) => break,
             }
         }
-        if batch.len() == 1 {
-            run_alone(store, batch);
+        let take = waiting.len().min(MAX_BATCH);
+        let batch: Vec<Pending> = waiting.drain(..take).collect();
+        if batch.is_empty() {
             continue;
         }
-        let outcome = store.transaction(|tx| {
-            let mut replies = Vec::with_capacity(batch.len());
-            for pending in &batch {
-                tx.select(u32::from(pending.db))?;
-                let job_replies = (pending.job)(tx)?;
-                if job_replies.iter().any(Reply::is_error) {
-                    // Roll back: the jobs run again one by one.
-                    return Err(Error::Syntax);
-                }
-                replies.push(job_replies);
-            }
-            Ok(replies)
-        });
-        match outcome {
-            Ok(replies) => {
-                for (pending, replies) in batch.into_iter().zip(replies) {
-                    let _ = pending.done.send(Ok(replies));
+        let mut wakes: Vec<Wake> = Vec::new();
+        for pending in &batch {
+            if let Some(wake) = &pending.wake {
+                if !wakes.iter().any(|w| std::sync::Arc::ptr_eq(w, wake)) {
+                    wakes.push(std::sync::Arc::clone(wake));
                 }
             }
-            // A command failed (see above), or the store did: then each job alone gets the
-            // store's error, or succeeds if it alone fits (a full map, say).
-            Err(_) => run_alone(store, batch),
         }
+        run_batch(store, batch);
+        for wake in wakes {
+            wake();
+        }
+    }
+}
+
+/// Runs a batch in one transaction (or each job alone, see [`Committer`]) and answers each job.
+fn run_batch(store: &Store, batch: Vec<Pending>) {
+    if batch.len() == 1 {
+        run_alone(store, batch);
+        return;
+    }
+    let outcome = store.transaction(|tx| {
+        let mut replies = Vec::with_capacity(batch.len());
+        for pending in &batch {
+            tx.select(u32::from(pending.db))?;
+            let job_replies = (pending.job)(tx)?;
+            if job_replies.iter().any(Reply::is_error) {
+                // Roll back: the jobs run again one by one.
+                return Err(Error::Syntax);
+            }
+            replies.push(job_replies);
+        }
+        Ok(replies)
+    });
+    match outcome {
+        Ok(replies) => {
+            for (pending, replies) in batch.into_iter().zip(replies) {
+                let _ = pending.done.send(Ok(replies));
+            }
+        }
+        // A command failed (see above), or the store did: then each job alone gets the
+        // store's error, or succeeds if it alone fits (a full map, say).
+        Err(_) => run_alone(store, batch),
     }
 }
 
