@@ -2,6 +2,7 @@
 //! COMMAND reports them, and the handler that runs it.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use bytes::Bytes;
@@ -124,12 +125,51 @@ pub fn commands() -> impl Iterator<Item = &'static CommandSpec> {
     super::cmds::TABLES.iter().flat_map(|table| table.iter())
 }
 
+/// The longest command name the table holds fits in this (a longer name is unknown).
+const MAX_NAME: usize = 32;
+
+/// FNV-1a: the table's keys are a few short, trusted names, looked up once or more per
+/// request, where SipHash's resistance to crafted keys buys nothing (an unknown name does
+/// not go into the table).
+#[derive(Default)]
+struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+type NameIndex = HashMap<&'static [u8], &'static CommandSpec, BuildHasherDefault<NameHasher>>;
+
 /// The command named `name` (any case).
 pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
-    static INDEX: OnceLock<HashMap<&'static str, &'static CommandSpec>> = OnceLock::new();
-    let index = INDEX.get_or_init(|| commands().map(|spec| (spec.name, spec)).collect());
-    let lower = std::str::from_utf8(name).ok()?.to_ascii_lowercase();
-    index.get(lower.as_str()).copied()
+    static INDEX: OnceLock<NameIndex> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        commands()
+            .map(|spec| (spec.name.as_bytes(), spec))
+            .collect()
+    });
+    if name.len() > MAX_NAME {
+        return None;
+    }
+    let mut lower = [0u8; MAX_NAME];
+    let lower = &mut lower[..name.len()];
+    lower.copy_from_slice(name);
+    lower.make_ascii_lowercase();
+    index.get(&*lower).copied()
 }
 
 /// Redis's reply to an unknown command: the name cut to 128 bytes, then quoted arguments
@@ -176,6 +216,15 @@ mod tests {
             assert_eq!(name, name.to_ascii_lowercase());
             assert!(lookup(name.to_ascii_uppercase().as_bytes()).is_some());
         }
+    }
+
+    #[test]
+    fn lookup_ignores_case_and_refuses_what_no_command_is_named() {
+        assert_eq!(lookup(b"gEt").map(|spec| spec.name), Some("get"));
+        assert!(lookup(b"").is_none());
+        assert!(lookup(b"get\xff").is_none());
+        assert!(lookup(&[b'g'; MAX_NAME + 1]).is_none());
+        assert!(lookup(b"getx").is_none());
     }
 
     #[test]
