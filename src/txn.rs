@@ -336,6 +336,37 @@ impl<'s> WriteTxn<'s> {
         }
     }
 
+    /// [`find_typed`](Self::find_typed), also handing the live record's body to `read`: one
+    /// B-tree search where `find_typed` and then reading the value would make two.
+    pub(crate) fn find_typed_with<R>(
+        &mut self,
+        key: &[u8],
+        kind: KeyType,
+        read: impl FnOnce(&[u8]) -> R,
+    ) -> Result<Option<(EncodedKey, KeyInfo, R)>> {
+        let encoded = EncodedKey::new(self.db, key);
+        let found = match self.meta_any(&encoded, key)? {
+            None => return Ok(None),
+            Some(meta) => {
+                let info = KeyInfo::of(&meta)?;
+                if self.is_expired(&meta) {
+                    (info, None)
+                } else if info.kind != kind {
+                    return Err(Error::WrongType);
+                } else {
+                    (info, Some(read(meta.body)))
+                }
+            }
+        };
+        match found {
+            (info, None) => {
+                self.remove(&encoded, key, &info)?;
+                Ok(None)
+            }
+            (info, Some(value)) => Ok(Some((encoded, info, value))),
+        }
+    }
+
     /// [`find`](Self::find), with [`Error::WrongType`] for a key of another type.
     pub(crate) fn find_typed(
         &mut self,

@@ -10,8 +10,10 @@ use bytes::Bytes;
 
 use super::{parse_i64, NOT_INT};
 use crate::error::{Error, Result};
+use crate::storage::codec::EncodedKey;
 use crate::store::store_ops;
 use crate::txn::WriteTxn;
+use crate::types::KeyType;
 
 extern "C" {
     /// `current` (null for a missing key, read as 0) plus `increment`, both parsed like Redis's
@@ -126,13 +128,11 @@ impl WriteTxn<'_> {
     /// As [`incr`](Self::incr).
     pub fn incr_by(&mut self, key: impl AsRef<[u8]>, delta: i64) -> Result<i64> {
         let key = key.as_ref();
-        let (encoded, old) = self.find_string(key)?;
-        let current = match old {
-            Some(_) => {
-                let bytes = self.string_bytes(key)?.unwrap_or_default();
-                parse_i64(bytes).ok_or(Error::NotInteger)?
+        let (encoded, old, current) = match self.find_typed_with(key, KeyType::String, parse_i64)? {
+            Some((encoded, info, current)) => {
+                (encoded, Some(info), current.ok_or(Error::NotInteger)?)
             }
-            None => 0,
+            None => (EncodedKey::new(self.db, key), None, 0),
         };
         let value = current.checked_add(delta).ok_or(Error::Overflow)?;
         let digits = itoa_buf(value);
