@@ -2,8 +2,9 @@
 //! directory, driven over real sockets: with the `redis` client crate here, byte by byte over a
 //! raw `TcpStream` in `server/raw.rs` (inline commands, protocol errors, QUIT, limits),
 //! lifecycle in `server/lifecycle.rs` (maxclients, idle timeout, shutdown, group commit),
-//! `redis-cli` in `server/cli.rs`, the command-line flags in `server/config.rs`, and the event
-//! loop's edges (connections moving to threads, big replies) in `server/event_loop.rs`.
+//! `redis-cli` in `server/cli.rs`, the command-line flags in `server/config.rs`, the event
+//! loop's edges (connections moving to threads, big replies) in `server/event_loop.rs`, and
+//! pub/sub delivery (slow subscribers, the output limit) in `server/pubsub.rs`.
 
 #![cfg(feature = "server")]
 
@@ -17,6 +18,8 @@ mod config;
 mod event_loop;
 #[path = "server/lifecycle.rs"]
 mod lifecycle;
+#[path = "server/pubsub.rs"]
+mod pubsub;
 #[path = "server/raw.rs"]
 mod raw;
 

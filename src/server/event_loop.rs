@@ -669,6 +669,7 @@ fn migrate(handle: &ServerHandle, poll: &Poll, slab: &mut Slab, slot: usize) {
         socket,
         session,
         route,
+        peer: peer.clone(),
         input,
         output,
     };
