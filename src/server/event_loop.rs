@@ -6,6 +6,7 @@
 //! A connection whose requests may block (BLPOP...) or that subscribes moves to a thread of its
 //! own ([`conn::serve`]).
 
+use std::cell::RefCell;
 use std::io::{ErrorKind, Read, Write};
 use std::net::Shutdown;
 use std::sync::atomic::Ordering;
@@ -482,51 +483,54 @@ fn move_pushes(conn: &mut Conn) {
     }
 }
 
+/// The most bytes one read takes. Reads go into this thread's scratch buffer, zeroed once,
+/// and are copied to the connection's input: cheaper than zeroing spare room of the input
+/// before every read (a 50-byte request would pay for 16 KiB of zeroes).
+const SCRATCH: usize = 64 * 1024;
+
+thread_local! {
+    static SCRATCH_BUFFER: RefCell<Vec<u8>> = RefCell::new(vec![0; SCRATCH]);
+}
+
 /// Reads what has arrived, up to [`MAX_READ`] bytes this turn (the rest next turn).
 fn receive(conn: &mut Conn) {
-    let mut taken = 0;
-    while taken < MAX_READ {
-        let len = conn.input.len();
-        conn.input.reserve(READ_CHUNK);
-        // Zero (and so read into) a bounded part of the spare room: zeroing all of a buffer
-        // grown for a 512 MB argument on every read would be quadratic.
-        let room = (conn.input.capacity() - len).min(MAX_READ - taken);
-        conn.input.resize(len + room, 0);
-        let result = conn.socket.read(&mut conn.input[len..]);
-        let read = match result {
-            Ok(0) => {
-                conn.eof = true;
+    SCRATCH_BUFFER.with(|scratch| {
+        let mut scratch = scratch.borrow_mut();
+        let mut taken = 0;
+        while taken < MAX_READ {
+            let room = scratch.len().min(MAX_READ - taken);
+            let read = match conn.socket.read(&mut scratch[..room]) {
+                Ok(0) => {
+                    conn.eof = true;
+                    conn.readable = false;
+                    0
+                }
+                Ok(n) => n,
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                    conn.readable = false;
+                    0
+                }
+                Err(_) => {
+                    conn.eof = true;
+                    conn.readable = false;
+                    0
+                }
+            };
+            if read == 0 {
+                return;
+            }
+            conn.input.extend_from_slice(&scratch[..read]);
+            conn.last_active = Instant::now();
+            taken += read;
+            if read < room {
+                // A short read from a stream socket empties its receive buffer: new data
+                // raises a new readiness event (epoll(7)).
                 conn.readable = false;
-                0
+                return;
             }
-            Ok(n) => n,
-            Err(e) if e.kind() == ErrorKind::Interrupted => {
-                conn.input.truncate(len);
-                continue;
-            }
-            Err(e) if e.kind() == ErrorKind::WouldBlock => {
-                conn.readable = false;
-                0
-            }
-            Err(_) => {
-                conn.eof = true;
-                conn.readable = false;
-                0
-            }
-        };
-        conn.input.truncate(len + read);
-        if read == 0 {
-            return;
         }
-        conn.last_active = Instant::now();
-        taken += read;
-        if read < room {
-            // A short read from a stream socket empties its receive buffer: new data raises
-            // a new readiness event (epoll(7)).
-            conn.readable = false;
-            return;
-        }
-    }
+    });
 }
 
 /// Parses every complete request at the start of `input`.
