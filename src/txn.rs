@@ -234,6 +234,9 @@ pub struct WriteTxn<'s> {
     pub(crate) touched: Vec<u8>,
     /// Databases changed as a whole (SWAPDB).
     pub(crate) touched_dbs: Vec<u8>,
+    /// Watched keys of the `touched_dbs` that SWAPDB leaves as they were (absent from both
+    /// databases), packed as `touched`: their watchers see no change, as in Redis.
+    pub(crate) swap_unchanged: Vec<u8>,
     /// Databases emptied (FLUSHDB, FLUSHALL).
     pub(crate) flushed_dbs: Vec<u8>,
     pub(crate) reclaim_queued: bool,
@@ -253,6 +256,7 @@ impl<'s> WriteTxn<'s> {
             read: ReadTxn::new(core, Raw::Rw(raw), db),
             touched: Vec::new(),
             touched_dbs: Vec::new(),
+            swap_unchanged: Vec::new(),
             flushed_dbs: Vec::new(),
             reclaim_queued: false,
         }
@@ -303,6 +307,15 @@ impl<'s> WriteTxn<'s> {
         self.touched
             .extend_from_slice(&(key.len() as u32).to_be_bytes());
         self.touched.extend_from_slice(key);
+    }
+
+    /// Records that SWAPDB leaves watched `key` of database `db` as it was (see
+    /// `swap_unchanged`).
+    pub(crate) fn swap_leaves(&mut self, db: u8, key: &[u8]) {
+        self.swap_unchanged.push(db);
+        self.swap_unchanged
+            .extend_from_slice(&(key.len() as u32).to_be_bytes());
+        self.swap_unchanged.extend_from_slice(key);
     }
 
     /// Records that a whole database changed (SWAPDB).
