@@ -358,6 +358,7 @@ impl Core {
         let mut txn = WriteTxn::new(self, raw, db);
         let out = f(&mut txn)?;
         let touched = std::mem::take(&mut txn.touched);
+        let woken = std::mem::take(&mut txn.woken);
         let touched_dbs = std::mem::take(&mut txn.touched_dbs);
         let swap_unchanged = std::mem::take(&mut txn.swap_unchanged);
         let flushed_dbs = std::mem::take(&mut txn.flushed_dbs);
@@ -371,6 +372,9 @@ impl Core {
             .count_changes(&touched, &touched_dbs, &swap_unchanged, &flushed_dbs);
         drop(gate);
         self.notify.wake_blocked(&touched, &touched_dbs);
+        if !woken.is_empty() {
+            self.notify.wake_blocked(&woken, &[]);
+        }
         if reclaim {
             // A full channel means the reclaimer is already due to run.
             let _ = self.reclaim_wake.try_send(());

@@ -1397,6 +1397,35 @@ SWAPDB 0 1
 SELECT 1
 DEL nope
 SELECT 0
+XADD st 1-1 f v
+XADD st 2-1 f v
+XGROUP CREATE st g 0
+WATCH st
+XGROUP CREATE st g2 0
+XREADGROUP GROUP g c STREAMS st >
+XACK st g 1-1
+XCLAIM st g c2 0 2-1
+XAUTOCLAIM st g c3 0 0
+XGROUP SETID st g 0
+XGROUP CREATECONSUMER st g c9
+XGROUP DELCONSUMER st g c9
+XGROUP DESTROY st g2
+XSETID st 5-5
+XTRIM st MAXLEN 5
+XDEL st 9-9
+MULTI
+PING
+EXEC
+WATCH st
+XTRIM st MAXLEN 1
+MULTI
+PING
+EXEC
+WATCH st2
+XGROUP CREATE st2 g 0 MKSTREAM
+MULTI
+PING
+EXEC
 WATCH k
 MULTI
 LPUSH k x
@@ -1523,7 +1552,7 @@ fn name(template: &Template) -> &'static str {
 fn transaction(pair: &mut Pair, gen: &mut Gen, queueable: &[&Template]) {
     if gen.rng.below(2) == 0 {
         let watch = Template {
-            line: "WATCH {k} {lk}",
+            line: "WATCH {ak} {ak} {ak}",
             compare: Compare::Exact,
         };
         let args = gen.command(&watch);

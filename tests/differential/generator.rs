@@ -406,6 +406,7 @@ pub const TEMPLATES: &[Template] = &[
     t("EXEC"),
     t("DISCARD"),
     t("WATCH {k} {lk}"),
+    t("WATCH {ak} {ak}"),
     t("UNWATCH"),
 ];
 
@@ -560,6 +561,11 @@ impl Gen {
                 } else {
                     one(rng.pick::<&str>(KEYS))
                 }
+            }
+            // Any key of the pools.
+            "ak" => {
+                let all = pool_keys();
+                one(rng.pick::<&str>(&all))
             }
             "lk" => self.key(LIST_KEYS),
             "hk" => self.key(HASH_KEYS),

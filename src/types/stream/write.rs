@@ -368,7 +368,7 @@ impl WriteTxn<'_> {
         if let Some(max) = args.max_deleted_id.filter(|m| !m.is_zero()) {
             stream.state.max_deleted = max;
         }
-        self.save_stream(key, &mut stream)
+        self.save_stream_quietly(key, &mut stream)
     }
 }
 
