@@ -1617,6 +1617,41 @@ fn sync_set(pair: &mut Pair, key: &[u8]) {
     }
 }
 
+/// The sorted set a lex-range command reads (ZRANGEBYLEX, ZREVRANGEBYLEX, ZLEXCOUNT,
+/// ZREMRANGEBYLEX, ZRANGE and ZRANGESTORE with BYLEX), if `args` is one.
+fn lex_range_key(args: &[Vec<u8>]) -> Option<&[u8]> {
+    let name = String::from_utf8_lossy(args.first()?).to_ascii_uppercase();
+    let bylex = args.iter().any(|a| a.eq_ignore_ascii_case(b"BYLEX"));
+    match name.as_str() {
+        "ZRANGEBYLEX" | "ZREVRANGEBYLEX" | "ZLEXCOUNT" | "ZREMRANGEBYLEX" => {
+            args.get(1).map(|k| &k[..])
+        }
+        "ZRANGE" if bylex => args.get(1).map(|k| &k[..]),
+        "ZRANGESTORE" if bylex => args.get(2).map(|k| &k[..]),
+        _ => None,
+    }
+}
+
+/// Whether Redis's answer to a lex range over `key` is unspecified: a skiplist-encoded sorted
+/// set whose scores differ. Its search then depends on the skiplist's random node levels
+/// (keyp walks from the lowest member, as Redis's listpack does). Asks Redis only.
+fn lex_range_unspecified(pair: &mut Pair, key: &[u8]) -> bool {
+    let ask = |pair: &mut Pair, line: &[&[u8]]| {
+        pair.redis
+            .call(&line.iter().map(|w| w.to_vec()).collect::<Vec<_>>())
+    };
+    if ask(pair, &[b"OBJECT", b"ENCODING", key]) != Frame::Bulk(Some(b"skiplist".to_vec())) {
+        return false;
+    }
+    let first = ask(pair, &[b"ZRANGE", key, b"0", b"0", b"WITHSCORES"]);
+    let last = ask(pair, &[b"ZRANGE", key, b"-1", b"-1", b"WITHSCORES"]);
+    let score = |f: &Frame| match f {
+        Frame::Array(Some(items)) => items.get(1).cloned(),
+        _ => None,
+    };
+    score(&first) != score(&last)
+}
+
 fn random_run(pair: &mut Pair, seed: u64, commands: usize) {
     pair.reset();
     let mut gen = Gen::new(seed);
@@ -1630,6 +1665,8 @@ fn random_run(pair: &mut Pair, seed: u64, commands: usize) {
         .filter(|t| {
             t.compare == Compare::Exact
                 && !matches!(name(t), "MULTI" | "EXEC" | "DISCARD" | "WATCH" | "UNWATCH")
+                // (No lex range: whether Redis's answer is specified is asked before each.)
+                && lex_range_key(&harness::words(t.line)).is_none()
         })
         .collect();
     pair.log.push(format!("# seed {seed}"));
@@ -1648,6 +1685,13 @@ fn random_run(pair: &mut Pair, seed: u64, commands: usize) {
         }
         let mut args = gen.command(template);
         let mut how = template.compare;
+        if let Some(key) = lex_range_key(&args) {
+            if lex_range_unspecified(pair, key) {
+                pair.log
+                    .push(format!("# skipped: {}", harness::show(&args)));
+                continue;
+            }
+        }
         if gen.rng.below(20) == 0 {
             args = gen.wrong_arity(args);
             how = Compare::Shape;
@@ -1718,7 +1762,7 @@ fn random_sequences_match_redis() {
     let commands = std::env::var("DIFF_COMMANDS")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(300);
+        .unwrap_or(1000);
     // DIFF_SEED runs that seed alone.
     let seeds: Vec<u64> = match std::env::var("DIFF_SEED").ok().and_then(|s| s.parse().ok()) {
         Some(seed) => vec![seed],
