@@ -177,6 +177,11 @@ pub const TEMPLATES: &[Template] = &[
     t("RPUSH {lk} {el} {el}"),
     t("RPUSH {lk} {el} {el} {el} {el}"),
     t("RPUSH {lk} {many}"),
+    // (Pushes and adds repeated: the pops, trims and stores would leave the keys mostly
+    // empty.)
+    t("RPUSH {lk} {el} {el} {el}"),
+    t("LPUSH {lk} {el} {el} {el}"),
+    t("RPUSH {lk} {el} {el} {el}"),
     t("LPUSHX {lk} {el}"),
     t("RPUSHX {lk} {el} {el}"),
     t("LPOP {lk}"),
@@ -244,6 +249,7 @@ pub const TEMPLATES: &[Template] = &[
     t("SADD {sk} {m}"),
     t("SADD {sk} {m} {m} {m}"),
     t("SADD {sk} {many}"),
+    t("SADD {sk} {m} {m} {m}"),
     t("SADD {sk} {manyint}"),
     t("SREM {sk} {m} {m}"),
     t("SISMEMBER {sk} {m}"),
@@ -259,11 +265,11 @@ pub const TEMPLATES: &[Template] = &[
     c("SINTER {sk} {sk} {sk}", Compare::Unordered),
     t("SINTERCARD {numk} {sk} {sk}"),
     t("SINTERCARD 2 {sk} {sk} LIMIT {cnt}"),
-    t("SINTERSTORE {sk} {sk} {sk}"),
+    t("SINTERSTORE {sd} {sk} {sk}"),
     c("SUNION {sk} {sk}", Compare::Unordered),
-    t("SUNIONSTORE {sk} {sk} {sk}"),
+    t("SUNIONSTORE {sd} {sk} {sk}"),
     c("SDIFF {sk} {sk} {sk}", Compare::Unordered),
-    t("SDIFFSTORE {sk} {sk} {sk}"),
+    t("SDIFFSTORE {sd} {sk} {sk}"),
     c("SSCAN {sk} 0 COUNT 1000", Compare::Scan),
     c("SSCAN {sk} 0 MATCH {mpat} COUNT 1000", Compare::Scan),
     c("SSCAN {sk} {badcursor} COUNT 1000", Compare::Scan),
@@ -275,6 +281,9 @@ pub const TEMPLATES: &[Template] = &[
     t("ZADD {zk} {zaddopt} INCR {sc} {m}"),
     t("ZADD {zk} {sc}"),
     t("ZADD {zk} {manyscored}"),
+    t("ZADD {zk} {i} {m} {i} {m} {i} {m}"),
+    t("ZADD {zk} {i} {m} {i} {m} {i} {m}"),
+    t("ZADD {zk} {i} {m} {i} {m} {i} {m}"),
     t("ZADD {zk} {sc} {longv}"),
     t("ZINCRBY {zk} {sc} {m}"),
     t("ZREM {zk} {m} {m}"),
@@ -295,9 +304,9 @@ pub const TEMPLATES: &[Template] = &[
     t("ZRANGE {zk} {lex} {lex} BYLEX REV LIMIT {i} {cnt}"),
     t("ZRANGE {zk} {i} {i} {zrangeopt} {zrangeopt}"),
     t("ZRANGE {zk} {smin} {smax} {zrangeopt} {zrangeopt} {i} {cnt}"),
-    t("ZRANGESTORE {zk} {zk} {i} {i}"),
-    t("ZRANGESTORE {zk} {zk} {smin} {smax} BYSCORE LIMIT {i} {cnt}"),
-    t("ZRANGESTORE {zk} {zk} {lex} {lex} BYLEX REV"),
+    t("ZRANGESTORE {zd} {zk} {i} {i}"),
+    t("ZRANGESTORE {zd} {zk} {smin} {smax} BYSCORE LIMIT {i} {cnt}"),
+    t("ZRANGESTORE {zd} {zk} {lex} {lex} BYLEX REV"),
     t("ZREVRANGE {zk} {i} {i}"),
     t("ZREVRANGE {zk} {i} {i} WITHSCORES"),
     t("ZRANGEBYSCORE {zk} {smin} {smax}"),
@@ -325,10 +334,10 @@ pub const TEMPLATES: &[Template] = &[
     t("ZINTER 2 {zs} {zs} AGGREGATE {agg} WITHSCORES"),
     t("ZDIFF 2 {zs} {zs} WITHSCORES"),
     t("ZDIFF {numk} {zs} {zs}"),
-    t("ZUNIONSTORE {zk} 2 {zs} {zs} WEIGHTS {w} {w}"),
-    t("ZUNIONSTORE {zk} {numk} {zs} {zs} AGGREGATE {agg}"),
-    t("ZINTERSTORE {zk} 2 {zs} {zs} WEIGHTS {w} {w} AGGREGATE {agg}"),
-    t("ZDIFFSTORE {zk} 2 {zs} {zs}"),
+    t("ZUNIONSTORE {zd} 2 {zs} {zs} WEIGHTS {w} {w}"),
+    t("ZUNIONSTORE {zd} {numk} {zs} {zs} AGGREGATE {agg}"),
+    t("ZINTERSTORE {zd} 2 {zs} {zs} WEIGHTS {w} {w} AGGREGATE {agg}"),
+    t("ZDIFFSTORE {zd} 2 {zs} {zs}"),
     t("ZINTERCARD 2 {zs} {zs}"),
     t("ZINTERCARD {numk} {zs} {zs} LIMIT {cnt}"),
     c("ZSCAN {zk} 0 COUNT 1000", Compare::ScanPairs),
@@ -377,6 +386,8 @@ pub const TEMPLATES: &[Template] = &[
     t("XGROUP CREATE {xk} {grp} 0 MKSTREAM"),
     t("XGROUP CREATE {xk} {grp} 0 MKSTREAM"),
     t("XGROUP CREATE {xk} {grp} 0"),
+    t("XGROUP CREATE {xk} g1 0 MKSTREAM"),
+    t("XGROUP CREATE {xk} g1 0 MKSTREAM"),
     t("XGROUP CREATE {xk} {grp} {xgid} MKSTREAM"),
     t("XGROUP CREATE {xk} {grp} {xgid} ENTRIESREAD {cnt}"),
     t("XGROUP SETID {xk} {grp} {xgid}"),
@@ -403,6 +414,9 @@ pub const TEMPLATES: &[Template] = &[
     t("XCLAIM {xk} {grp} {cons} 0 {xold} {xold}"),
     t("XCLAIM {xk} {grp} {cons} 0 {xold} JUSTID"),
     t("XCLAIM {xk} {grp} {cons} 0 {xold} FORCE"),
+    t("XCLAIM {xk} g1 {cons} 0 {xold} {xold} {xold}"),
+    t("XCLAIM {xk} g1 {cons} 0 {xold} {xold} {xold}"),
+    t("XREADGROUP GROUP g1 {cons} COUNT 3 STREAMS {xk} >"),
     t("XCLAIM {xk} {grp} {cons} 0 {xid} {xid} JUSTID"),
     t("XCLAIM {xk} {grp} {cons} {pidle} {xid} {xclaimopt} {cnt}"),
     t("XCLAIM {xk} {grp} {cons} 0 {xid} FORCE RETRYCOUNT {cnt} LASTID {xid}"),
@@ -460,8 +474,8 @@ const KEYS: &[&str] = &["k0", "k1", "k2", "k3", "k4", "hll", "{tag}x"];
 /// two or more keys (SINTER, LMOVE, ZUNIONSTORE...) meet collections of their own type.
 const LIST_KEYS: &[&str] = &["l0", "l1", "l2"];
 const HASH_KEYS: &[&str] = &["h0", "h1"];
-const SET_KEYS: &[&str] = &["s0", "s1", "s2"];
-const ZSET_KEYS: &[&str] = &["z0", "z1", "z2"];
+const SET_KEYS: &[&str] = &["s0", "s1", "s2", "sd"];
+const ZSET_KEYS: &[&str] = &["z0", "z1", "z2", "zd"];
 const STREAM_KEYS: &[&str] = &["x0", "x1"];
 
 /// Every key of the pools, for the dump of the final contents (not `xauto`, whose IDs come
@@ -601,6 +615,10 @@ impl Gen {
             "hk" => self.key(HASH_KEYS),
             "sk" => self.key(SET_KEYS),
             "zk" => self.key(ZSET_KEYS),
+            // Destinations of the store commands, which often store an empty result (and so
+            // delete the key): mostly their own keys, so the others keep their members.
+            "zd" => self.key(&["z2", "zd"]),
+            "sd" => self.key(&["s2", "sd"]),
             "xk" => self.key(STREAM_KEYS),
             // A sorted set or a set: ZUNION and friends take both.
             "zs" => {
