@@ -275,9 +275,6 @@ pub enum Error {
     /// XSETID whose ID is below its own MAXDELETEDID.
     #[error("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id")]
     XsetidBelowGivenMaxDeleted,
-    /// XSETID whose ID is below the stream's recorded maximal deleted ID.
-    #[error("ERR The ID specified in XSETID is smaller than current max_deleted_entry_id")]
-    XsetidBelowMaxDeleted,
     /// XSETID whose ID is below the stream's last entry.
     #[error("ERR The ID specified in XSETID is smaller than the target stream top item")]
     XsetidBelowTopItem,

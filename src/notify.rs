@@ -83,22 +83,31 @@ impl Notifier {
     /// Both halves of a commit's notification, for the unit tests.
     #[cfg(test)]
     pub(crate) fn committed(&self, touched: &[u8], touched_dbs: &[u8], flushed_dbs: &[u8]) {
-        self.count_changes(touched, touched_dbs, flushed_dbs);
+        self.count_changes(touched, touched_dbs, &[], flushed_dbs);
         self.wake_blocked(touched, touched_dbs);
     }
 
     /// Bumps the change counters of the watched keys a commit changed: `touched` keys, the
-    /// databases it changed as a whole (SWAPDB: every watched key of theirs counts as changed)
-    /// and the databases it emptied (FLUSHDB, FLUSHALL: only watched keys that existed count,
-    /// as in Redis). Call it before releasing the write gate.
-    pub(crate) fn count_changes(&self, touched: &[u8], touched_dbs: &[u8], flushed_dbs: &[u8]) {
+    /// databases it changed as a whole (SWAPDB: every watched key of theirs counts as changed
+    /// but those listed in `swap_unchanged`, packed as `touched`, which existed in neither
+    /// database) and the databases it emptied (FLUSHDB, FLUSHALL: only watched keys that
+    /// existed count, as in Redis). Call it before releasing the write gate.
+    pub(crate) fn count_changes(
+        &self,
+        touched: &[u8],
+        touched_dbs: &[u8],
+        swap_unchanged: &[u8],
+        flushed_dbs: &[u8],
+    ) {
         if self.interest.load(Ordering::Acquire) == 0 {
             return;
         }
         let mut watched = self.watched.lock();
         if !touched_dbs.is_empty() || !flushed_dbs.is_empty() {
-            for ((db, _), counter) in watched.iter_mut() {
-                if touched_dbs.contains(db) {
+            for ((db, key), counter) in watched.iter_mut() {
+                if touched_dbs.contains(db)
+                    && !unpack_touched(swap_unchanged).any(|(d, k)| d == *db && k == key)
+                {
                     counter.version += 1;
                 }
                 if flushed_dbs.contains(db) {
@@ -167,6 +176,16 @@ impl Notifier {
             .lock()
             .get(&(db, key.to_vec()))
             .map_or(0, VecDeque::len)
+    }
+
+    /// The watched keys of databases `dbs`.
+    pub(crate) fn watched_in(&self, dbs: &[u8]) -> Vec<(u8, Vec<u8>)> {
+        self.watched
+            .lock()
+            .keys()
+            .filter(|(db, _)| dbs.contains(db))
+            .cloned()
+            .collect()
     }
 
     /// Registers a watcher of `key`; its current (version, flushes).

@@ -358,7 +358,9 @@ impl Core {
         let mut txn = WriteTxn::new(self, raw, db);
         let out = f(&mut txn)?;
         let touched = std::mem::take(&mut txn.touched);
+        let woken = std::mem::take(&mut txn.woken);
         let touched_dbs = std::mem::take(&mut txn.touched_dbs);
+        let swap_unchanged = std::mem::take(&mut txn.swap_unchanged);
         let flushed_dbs = std::mem::take(&mut txn.flushed_dbs);
         let reclaim = txn.reclaim_queued;
         if let Some(raw) = txn.into_raw() {
@@ -367,9 +369,12 @@ impl Core {
             lmdb::Transaction::commit(raw).map_err(|e| self.storage.lmdb_err(e))?;
         }
         self.notify
-            .count_changes(&touched, &touched_dbs, &flushed_dbs);
+            .count_changes(&touched, &touched_dbs, &swap_unchanged, &flushed_dbs);
         drop(gate);
         self.notify.wake_blocked(&touched, &touched_dbs);
+        if !woken.is_empty() {
+            self.notify.wake_blocked(&woken, &[]);
+        }
         if reclaim {
             // A full channel means the reclaimer is already due to run.
             let _ = self.reclaim_wake.try_send(());

@@ -232,8 +232,14 @@ pub struct WriteTxn<'s> {
     /// buffer. Always recorded: a watch registered while this transaction runs must still see
     /// its writes when it commits.
     pub(crate) touched: Vec<u8>,
+    /// Keys whose blocked readers are woken though the key does not count as written for
+    /// watchers (see `save_stream_quietly`), packed as `touched`.
+    pub(crate) woken: Vec<u8>,
     /// Databases changed as a whole (SWAPDB).
     pub(crate) touched_dbs: Vec<u8>,
+    /// Watched keys of the `touched_dbs` that SWAPDB leaves as they were (absent from both
+    /// databases), packed as `touched`: their watchers see no change, as in Redis.
+    pub(crate) swap_unchanged: Vec<u8>,
     /// Databases emptied (FLUSHDB, FLUSHALL).
     pub(crate) flushed_dbs: Vec<u8>,
     pub(crate) reclaim_queued: bool,
@@ -252,7 +258,9 @@ impl<'s> WriteTxn<'s> {
         WriteTxn {
             read: ReadTxn::new(core, Raw::Rw(raw), db),
             touched: Vec::new(),
+            woken: Vec::new(),
             touched_dbs: Vec::new(),
+            swap_unchanged: Vec::new(),
             flushed_dbs: Vec::new(),
             reclaim_queued: false,
         }
@@ -303,6 +311,24 @@ impl<'s> WriteTxn<'s> {
         self.touched
             .extend_from_slice(&(key.len() as u32).to_be_bytes());
         self.touched.extend_from_slice(key);
+    }
+
+    /// Records that the blocked readers of `key` of database `db` are to be woken, without
+    /// counting it as written for watchers.
+    pub(crate) fn wake(&mut self, db: u8, key: &[u8]) {
+        self.woken.push(db);
+        self.woken
+            .extend_from_slice(&(key.len() as u32).to_be_bytes());
+        self.woken.extend_from_slice(key);
+    }
+
+    /// Records that SWAPDB leaves watched `key` of database `db` as it was (see
+    /// `swap_unchanged`).
+    pub(crate) fn swap_leaves(&mut self, db: u8, key: &[u8]) {
+        self.swap_unchanged.push(db);
+        self.swap_unchanged
+            .extend_from_slice(&(key.len() as u32).to_be_bytes());
+        self.swap_unchanged.extend_from_slice(key);
     }
 
     /// Records that a whole database changed (SWAPDB).

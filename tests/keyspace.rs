@@ -429,9 +429,19 @@ fn swapdb_errors_and_watchers() -> keyp::Result<()> {
     assert!(matches!(err, Error::DbIndexOutOfRange));
     assert!(matches!(store.swapdb(3, 0), Err(Error::DbIndexOutOfRange)));
     assert!(matches!(store.swapdb(3, 3), Err(Error::DbIndexOutOfRange)));
-    let watch = store.select(2)?.watch(&["k"]);
+    // As in Redis, SWAPDB changes a watched key only if it exists in one of the two
+    // databases: one absent from both reads the same before and after.
+    let absent = store.select(2)?.watch(&["k"]);
     store.swapdb(1, 2)?;
-    assert!(watch.changed());
+    assert!(!absent.changed());
+    store.select(1)?.set("k", "v")?;
+    let in_other = store.select(2)?.watch(&["k"]);
+    let in_own = store.select(1)?.watch(&["k"]);
+    let elsewhere = store.select(0)?.watch(&["k"]);
+    store.swapdb(1, 2)?;
+    assert!(in_other.changed());
+    assert!(in_own.changed());
+    assert!(!elsewhere.changed());
     Ok(())
 }
 

@@ -43,7 +43,8 @@ fn blpop_is_woken_by_another_sessions_push() -> Result<()> {
 }
 
 /// The blocking commands' one-shot forms (what EXEC runs) never wait: they reply as a timeout
-/// does when there is nothing to pop, and check their arguments as the blocking forms do.
+/// does when there is nothing to pop (but BLMOVE and BRPOPLPUSH, a nil bulk string there, as
+/// in Redis 7.0), and check their arguments as the blocking forms do.
 #[test]
 fn blocking_list_commands_once() -> Result<()> {
     let mut c = Client::new()?;
@@ -57,12 +58,12 @@ fn blocking_list_commands_once() -> Result<()> {
         c.once("BLPOP l x"),
         "-ERR timeout is not a float or out of range\r\n"
     );
-    assert_eq!(c.once("BLMOVE none d left left 0"), "*-1\r\n");
+    assert_eq!(c.once("BLMOVE none d left left 0"), "$-1\r\n");
     assert_eq!(c.once("BLMOVE l d left right 0"), bulk("b"));
     assert_eq!(c.once("BLMOVE l d up right 0"), "-ERR syntax error\r\n");
     assert_eq!(c.once("BRPOPLPUSH d e 0"), bulk("b"));
     assert_eq!(c.once("BRPOPLPUSH d e -1"), "-ERR timeout is negative\r\n");
-    assert_eq!(c.once("BRPOPLPUSH none e 0"), "*-1\r\n");
+    assert_eq!(c.once("BRPOPLPUSH none e 0"), "$-1\r\n");
     c.run("RPUSH m 1 2 3");
     assert_eq!(
         c.once("BLMPOP 0 2 none m RIGHT COUNT 2"),

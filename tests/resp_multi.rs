@@ -99,9 +99,33 @@ fn state_errors() -> keyp::Result<()> {
         cmd(&mut s, "MULTI x"),
         "-ERR wrong number of arguments for 'multi' command\r\n"
     );
+    // Redis answers a refused EXEC with EXECABORT, and discards the transaction and the
+    // watches, in MULTI or not.
+    let exec_refused = "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command\r\n";
+    assert_eq!(cmd(&mut s, "EXEC x"), exec_refused);
+    assert_eq!(cmd(&mut s, "MULTI"), OK);
+    assert_eq!(cmd(&mut s, "SET a 1"), QUEUED);
+    assert_eq!(cmd(&mut s, "EXEC x"), exec_refused);
+    assert_eq!(cmd(&mut s, "EXEC"), "-ERR EXEC without MULTI\r\n");
+    assert_eq!(cmd(&mut s, "WATCH a"), OK);
+    assert_eq!(cmd(&mut s, "SET a 2"), OK);
+    assert_eq!(cmd(&mut s, "EXEC x"), exec_refused);
+    assert_eq!(cmd(&mut s, "MULTI"), OK);
+    assert_eq!(cmd(&mut s, "GET a"), QUEUED);
+    assert_eq!(cmd(&mut s, "EXEC"), "*1\r\n$1\r\n2\r\n");
+    // An unknown subcommand, or a subcommand's wrong arity, is refused before queueing.
+    assert_eq!(cmd(&mut s, "MULTI"), OK);
     assert_eq!(
-        cmd(&mut s, "EXEC x"),
-        "-ERR wrong number of arguments for 'exec' command\r\n"
+        cmd(&mut s, "XINFO FOO k"),
+        "-ERR unknown subcommand 'FOO'. Try XINFO HELP.\r\n"
+    );
+    assert_eq!(
+        cmd(&mut s, "OBJECT ENCODING"),
+        "-ERR wrong number of arguments for 'object|encoding' command\r\n"
+    );
+    assert_eq!(
+        cmd(&mut s, "EXEC"),
+        "-EXECABORT Transaction discarded because of previous errors.\r\n"
     );
     assert_eq!(
         cmd(&mut s, "WATCH"),

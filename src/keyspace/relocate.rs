@@ -125,6 +125,16 @@ impl WriteTxn<'_> {
         if a == b {
             return Ok(());
         }
+        // Redis marks a watched key of either database changed only if it exists in one of
+        // them (the others read the same before and after). A watch that begins while this
+        // runs is not listed, so it counts the swap as a change: on the safe side.
+        for (db, key) in self.core.notify.watched_in(&[a, b]) {
+            if self.in_db(a, |tx| tx.find(&key))?.is_none()
+                && self.in_db(b, |tx| tx.find(&key))?.is_none()
+            {
+                self.swap_leaves(db, &key);
+            }
+        }
         // Walk the union of both databases' slots (everything after the db byte) in order.
         // Each slot is swapped once; slots not yet reached are untouched, so "the next slot
         // after the last one swapped" is always well defined.

@@ -96,13 +96,7 @@ pub struct CommandSpec {
 impl CommandSpec {
     /// Whether `argc` arguments (the name included) satisfy the arity.
     pub fn arity_ok(&self, argc: usize) -> bool {
-        let argc = argc as i64;
-        let arity = i64::from(self.arity);
-        if arity >= 0 {
-            argc == arity
-        } else {
-            argc >= -arity
-        }
+        arity_allows(self.arity, argc)
     }
 
     /// Whether the command has `flag`.
@@ -170,6 +164,112 @@ pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
     lower.copy_from_slice(name);
     lower.make_ascii_lowercase();
     index.get(&*lower).copied()
+}
+
+/// The subcommands of the container commands keyp has, with their arities (Redis's rule:
+/// `n` exactly, `-n` at least), as Redis 7.0's command table lists them.
+const SUBCOMMANDS: &[(&str, &[(&str, i32)])] = &[
+    (
+        "client",
+        &[
+            ("id", 2),
+            ("getname", 2),
+            ("info", 2),
+            ("help", 2),
+            ("setname", 3),
+            ("reply", 3),
+            ("list", -2),
+            ("kill", -3),
+        ],
+    ),
+    (
+        "command",
+        &[
+            ("count", 2),
+            ("help", 2),
+            ("info", -2),
+            ("docs", -2),
+            ("list", -2),
+            ("getkeys", -4),
+        ],
+    ),
+    (
+        "config",
+        &[
+            ("get", -3),
+            ("set", -4),
+            ("resetstat", 2),
+            ("rewrite", 2),
+            ("help", 2),
+        ],
+    ),
+    (
+        "pubsub",
+        &[
+            ("channels", -2),
+            ("numsub", -2),
+            ("shardchannels", -2),
+            ("shardnumsub", -2),
+            ("numpat", 2),
+            ("help", 2),
+        ],
+    ),
+    (
+        "object",
+        &[
+            ("encoding", 3),
+            ("freq", 3),
+            ("idletime", 3),
+            ("refcount", 3),
+            ("help", 2),
+        ],
+    ),
+    (
+        "xinfo",
+        &[("stream", -3), ("groups", 3), ("consumers", 4), ("help", 2)],
+    ),
+    (
+        "xgroup",
+        &[
+            ("create", -5),
+            ("setid", -5),
+            ("destroy", 4),
+            ("createconsumer", 5),
+            ("delconsumer", 5),
+            ("help", 2),
+        ],
+    ),
+];
+
+/// Whether `command` is a container command (CLIENT, XINFO...): `Some` with the arity of its
+/// subcommand `sub` (lower case), `None` inside if there is no such subcommand.
+pub(crate) fn subcommand_arity(command: &str, sub: &str) -> Option<Option<i32>> {
+    let (_, subs) = SUBCOMMANDS.iter().find(|(name, _)| *name == command)?;
+    Some(
+        subs.iter()
+            .find(|(name, _)| *name == sub)
+            .map(|&(_, arity)| arity),
+    )
+}
+
+/// Whether `argc` arguments satisfy `arity` (Redis's rule: `n` exactly, `-n` at least).
+pub(crate) fn arity_allows(arity: i32, argc: usize) -> bool {
+    let argc = argc as i64;
+    let arity = i64::from(arity);
+    if arity >= 0 {
+        argc == arity
+    } else {
+        argc >= -arity
+    }
+}
+
+/// Redis's reply to an unknown subcommand of a container command `command` (upper case):
+/// the subcommand cut to 128 bytes, newlines as spaces.
+pub(crate) fn unknown_subcommand(command: &str, sub: &[u8]) -> Reply {
+    let sub = String::from_utf8_lossy(&sub[..sub.len().min(128)]).into_owned();
+    Reply::Error(
+        format!("ERR unknown subcommand '{sub}'. Try {command} HELP.").replace(['\r', '\n'], " "),
+    )
 }
 
 /// Redis's reply to an unknown command: the name cut to 128 bytes, then quoted arguments

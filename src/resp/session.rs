@@ -11,7 +11,10 @@ use std::time::{Instant, SystemTime};
 use bytes::Bytes;
 use parking_lot::{Mutex, RwLock};
 
-use super::command::{lookup, unknown_command, wrong_arity, Call, CommandSpec, Handler, WriteFn};
+use super::command::{
+    arity_allows, lookup, subcommand_arity, unknown_command, unknown_subcommand, wrong_arity, Call,
+    CommandSpec, Handler, WriteFn,
+};
 use super::pubsub::{Broker, Subscriptions};
 use super::reply::{Protocol, Reply};
 use crate::{Result, Store, Watch};
@@ -541,11 +544,25 @@ impl Session {
                 self.dispatch_checked(spec, args)
             }
             Err(refusal) => {
-                if let Some(multi) = &mut self.multi {
-                    multi.aborted = true;
-                }
                 self.shared.stats.rejected.fetch_add(1, Ordering::Relaxed);
-                refusal
+                if spec.is_some_and(|s| s.name == "exec") {
+                    // Redis answers a refused EXEC (wrong arity, NOAUTH...) with EXECABORT
+                    // and discards the transaction and the watches, in MULTI or not.
+                    self.multi = None;
+                    self.watches.clear();
+                    match refusal {
+                        Reply::Error(text) => Reply::Error(format!(
+                            "EXECABORT Transaction discarded because of: {}",
+                            text.strip_prefix("ERR ").unwrap_or(&text)
+                        )),
+                        other => other,
+                    }
+                } else {
+                    if let Some(multi) = &mut self.multi {
+                        multi.aborted = true;
+                    }
+                    refusal
+                }
             }
         };
         self.sync_entry();
@@ -563,6 +580,18 @@ impl Session {
         };
         if !spec.arity_ok(args.len()) {
             return Err(wrong_arity(spec.name));
+        }
+        // A container command's subcommand is looked up and its arity checked here too, as
+        // Redis does before it runs or queues a command (in MULTI such a refusal aborts EXEC).
+        if let Some(sub) = args.get(1) {
+            let lower = String::from_utf8_lossy(sub).to_ascii_lowercase();
+            match subcommand_arity(spec.name, &lower) {
+                Some(None) => return Err(unknown_subcommand(&spec.name.to_ascii_uppercase(), sub)),
+                Some(Some(arity)) if !arity_allows(arity, args.len()) => {
+                    return Err(wrong_arity(&format!("{}|{lower}", spec.name)));
+                }
+                _ => {}
+            }
         }
         if !self.authenticated && !matches!(spec.name, "auth" | "hello" | "quit" | "reset") {
             return Err(Reply::Error("NOAUTH Authentication required.".to_owned()));

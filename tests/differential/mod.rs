@@ -229,22 +229,7 @@ impl Keyp {
     }
 
     /// Runs one command; its reply encoded in RESP2 and parsed back.
-    ///
-    /// Until keyp answers RPUSH over RESP, RPUSH runs through the typed API: the tests need
-    /// keys of another type than string for their WRONGTYPE cases.
     pub fn call(&mut self, args: &[Vec<u8>]) -> Frame {
-        if let [name, key, items @ ..] = args {
-            if name.eq_ignore_ascii_case(b"rpush")
-                && !items.is_empty()
-                && keyp::resp::lookup(b"rpush").is_none()
-            {
-                let store = self.session.store().expect("store");
-                return match store.rpush(key, items) {
-                    Ok(len) => Frame::Int(len as i64),
-                    Err(e) => Frame::Error(e.to_string()),
-                };
-            }
-        }
         let args: Vec<Bytes> = args.iter().map(|a| Bytes::copy_from_slice(a)).collect();
         let bytes = self.session.execute(&args).to_bytes(Protocol::Resp2);
         let (frame, used) = parse_frame(&bytes).expect("a whole reply");
@@ -267,6 +252,17 @@ pub enum Compare {
     Near(i64),
     /// A SCAN reply `[cursor, keys]`: both cursors 0 or both not, keys as a multiset.
     Scan,
+    /// An array of field-value pairs (HGETALL) compared as a multiset of pairs.
+    Pairs,
+    /// An HSCAN or ZSCAN reply: as [`Compare::Scan`], the elements as a multiset of pairs.
+    ScanPairs,
+    /// Arrays by length only, anything else by [`Compare::Shape`] (random elements with a
+    /// count: SRANDMEMBER, HRANDFIELD, ZRANDMEMBER, SPOP).
+    Count,
+    /// Exact but for idle times, which follow the clock: an integer after a bulk `idle` in a
+    /// field list (XINFO CONSUMERS), and the third item of XPENDING's extended entries
+    /// `[id, consumer, idle, deliveries]`.
+    Idle,
 }
 
 fn shape(frame: &Frame) -> &'static str {
@@ -292,9 +288,46 @@ fn sorted(frame: &Frame) -> Frame {
     }
 }
 
-/// Whether keyp can run `name` (RPUSH always can: see [`Keyp::call`]).
+/// The items of a flat field-value array as sorted pairs (None: not such an array).
+fn pairs(frame: &Frame) -> Option<Vec<(Frame, Frame)>> {
+    let Frame::Array(Some(items)) = frame else {
+        return None;
+    };
+    if items.len() % 2 != 0 {
+        return None;
+    }
+    let mut pairs: Vec<(Frame, Frame)> = items
+        .chunks(2)
+        .map(|p| (p[0].clone(), p[1].clone()))
+        .collect();
+    pairs.sort();
+    Some(pairs)
+}
+
+/// `frame` with its idle times zeroed (see [`Compare::Idle`]).
+fn without_idle(frame: &Frame) -> Frame {
+    let Frame::Array(Some(items)) = frame else {
+        return frame.clone();
+    };
+    let mut items: Vec<Frame> = items.iter().map(without_idle).collect();
+    for i in 1..items.len() {
+        if items[i - 1] == Frame::Bulk(Some(b"idle".to_vec())) {
+            if let Frame::Int(_) = items[i] {
+                items[i] = Frame::Int(0);
+            }
+        }
+    }
+    if let [Frame::Bulk(Some(_)), Frame::Bulk(Some(_)), idle @ Frame::Int(_), Frame::Int(_)] =
+        items.as_mut_slice()
+    {
+        *idle = Frame::Int(0);
+    }
+    Frame::Array(Some(items))
+}
+
+/// Whether keyp can run `name`.
 pub fn available(name: &[u8]) -> bool {
-    name.eq_ignore_ascii_case(b"rpush") || keyp::resp::lookup(name).is_some()
+    keyp::resp::lookup(name).is_some()
 }
 
 /// Whether `keyp` and `redis` agree under `how`.
@@ -313,6 +346,22 @@ pub fn agree(how: Compare, keyp: &Frame, redis: &Frame) -> bool {
             }
             _ => keyp == redis,
         },
+        Compare::Pairs => match (pairs(keyp), pairs(redis)) {
+            (Some(a), Some(b)) => a == b,
+            _ => keyp == redis,
+        },
+        Compare::ScanPairs => match (keyp, redis) {
+            (Frame::Array(Some(a)), Frame::Array(Some(b))) if a.len() == 2 && b.len() == 2 => {
+                let done = |f: &Frame| *f == Frame::Bulk(Some(b"0".to_vec()));
+                done(&a[0]) == done(&b[0]) && pairs(&a[1]) == pairs(&b[1])
+            }
+            _ => keyp == redis,
+        },
+        Compare::Count => match (keyp, redis) {
+            (Frame::Array(Some(a)), Frame::Array(Some(b))) => a.len() == b.len(),
+            _ => agree(Compare::Shape, keyp, redis),
+        },
+        Compare::Idle => without_idle(keyp) == without_idle(redis),
         Compare::Near(tolerance) => match (keyp, redis) {
             (Frame::Int(a), Frame::Int(b)) => (a - b).abs() <= tolerance && (*a < 0) == (*b < 0),
             _ => keyp == redis,
@@ -369,7 +418,12 @@ impl Pair {
         let theirs = self.redis.call(args);
         let ours = self.keyp.call(args);
         if !agree(how, &ours, &theirs) {
-            let history: Vec<&String> = self.log.iter().rev().take(60).collect();
+            // DIFF_HISTORY: how many earlier commands to show (60).
+            let shown = std::env::var("DIFF_HISTORY")
+                .ok()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(60);
+            let history: Vec<&String> = self.log.iter().rev().take(shown).collect();
             panic!(
                 "replies differ ({how:?}) for `{}`\n  redis: {theirs}\n  keyp:  {ours}\nlast commands (newest first):\n  {}",
                 show(args),

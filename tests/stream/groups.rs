@@ -441,3 +441,30 @@ fn xack_and_xpending() -> Result<()> {
     );
     Ok(())
 }
+
+/// As in Redis 7.0, the consumer group commands and XSETID do not count as a change of the
+/// stream for WATCH (Redis does not signal them); a stream MKSTREAM creates does, and XADD.
+#[test]
+fn group_commands_leave_a_watched_stream_unchanged() -> Result<()> {
+    let (_dir, store, _clock) = open()?;
+    let before_mkstream = store.watch(&["s"]);
+    let mkstream = XGroupCreateOptions {
+        mkstream: true,
+        entries_read: None,
+    };
+    store.xgroup_create("s", "g", GroupStartId::Last, mkstream)?;
+    assert!(before_mkstream.changed());
+    add(&store, "s", "1-1", &[("f", "v")])?;
+    let watch = store.watch(&["s"]);
+    create(&store, "s", "g2", "0")?;
+    assert_eq!(read_new(&store, "g2", "c", "s", None)?, ["1-1"]);
+    store.xack("s", "g2", &[id("1-1")])?;
+    store.xgroup_createconsumer("s", "g2", "c2")?;
+    store.xgroup_delconsumer("s", "g2", "c2")?;
+    store.xgroup_destroy("s", "g2")?;
+    store.xsetid("s", keyp::XSetIdArgs::parse(&words("5-5"))?)?;
+    assert!(!watch.changed());
+    add(&store, "s", "6-1", &[("f", "v")])?;
+    assert!(watch.changed());
+    Ok(())
+}

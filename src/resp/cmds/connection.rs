@@ -100,31 +100,6 @@ fn error(text: impl Into<String>) -> Result<Reply> {
     Ok(Reply::Error(text.into()))
 }
 
-/// Redis's reply to an unknown subcommand of `command` (upper case).
-pub(super) fn unknown_subcommand(command: &str, sub: &[u8]) -> Result<Reply> {
-    let sub = String::from_utf8_lossy(&sub[..sub.len().min(128)]).into_owned();
-    error(format!(
-        "ERR unknown subcommand '{sub}'. Try {command} HELP."
-    ))
-}
-
-/// Checks a subcommand's arity (Redis's rule: `n` exactly, `-n` at least); the error names
-/// it `command|sub`.
-pub(super) fn sub_arity(call: &Call<'_>, full_name: &str, arity: i32) -> Option<Reply> {
-    let argc = call.len() as i64;
-    let arity = i64::from(arity);
-    let ok = if arity >= 0 {
-        argc == arity
-    } else {
-        argc >= -arity
-    };
-    (!ok).then(|| {
-        Reply::Error(format!(
-            "ERR wrong number of arguments for '{full_name}' command"
-        ))
-    })
-}
-
 fn ping(session: &mut Session, call: &Call<'_>) -> Result<Reply> {
     if call.len() > 2 {
         return Err(Error::WrongArity("ping"));
@@ -270,16 +245,7 @@ fn reset(session: &mut Session, _: &Call<'_>) -> Result<Reply> {
 fn client(session: &mut Session, call: &Call<'_>) -> Result<Reply> {
     let sub = call.arg(1);
     let lower = String::from_utf8_lossy(sub).to_ascii_lowercase();
-    let arity = match lower.as_str() {
-        "id" | "getname" | "info" | "help" => 2,
-        "setname" | "reply" => 3,
-        "list" => -2,
-        "kill" => -3,
-        _ => return unknown_subcommand("CLIENT", sub),
-    };
-    if let Some(refusal) = sub_arity(call, &format!("client|{lower}"), arity) {
-        return Ok(refusal);
-    }
+    // The subcommand and its arity were checked before the call (`Session::check`).
     match lower.as_str() {
         "id" => Ok(Reply::count(session.id)),
         "getname" => Ok(session.name.clone().map_or(Reply::Nil, Reply::Bulk)),

@@ -327,9 +327,13 @@ fn blmove(session: &mut Session, call: &Call<'_>) -> Result<Reply> {
     )?))
 }
 
+/// BLMOVE in MULTI/EXEC. An empty source replies a nil bulk string here, not the nil array
+/// of a timeout: Redis 7.0's `addReplyNull` when it may not block.
 fn blmove_once(tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {
     let (from, to, _) = blmove_args(call)?;
-    Ok(moved_reply(tx.lmove(call.arg(1), call.arg(2), from, to)?))
+    Ok(tx
+        .lmove(call.arg(1), call.arg(2), from, to)?
+        .map_or(Reply::Nil, Reply::Bulk))
 }
 
 fn brpoplpush(session: &mut Session, call: &Call<'_>) -> Result<Reply> {
@@ -342,9 +346,12 @@ fn brpoplpush(session: &mut Session, call: &Call<'_>) -> Result<Reply> {
     )?))
 }
 
+/// BRPOPLPUSH in MULTI/EXEC: a nil bulk string on an empty source, as [`blmove_once`].
 fn brpoplpush_once(tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {
     parse_timeout(call.arg(3))?;
-    Ok(moved_reply(tx.rpoplpush(call.arg(1), call.arg(2))?))
+    Ok(tx
+        .rpoplpush(call.arg(1), call.arg(2))?
+        .map_or(Reply::Nil, Reply::Bulk))
 }
 
 /// BLMPOP: `timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]`; Redis checks the rest

@@ -8,7 +8,6 @@
 
 use bytes::Bytes;
 
-use super::connection::{sub_arity, unknown_subcommand};
 use super::spec;
 use crate::resp::command::{Call, CommandSpec};
 use crate::resp::pubsub::Kind;
@@ -156,14 +155,7 @@ fn publish(session: &mut Session, call: &Call<'_>) -> Result<Reply> {
 fn pubsub(session: &mut Session, call: &Call<'_>) -> Result<Reply> {
     let sub = call.arg(1);
     let lower = String::from_utf8_lossy(sub).to_ascii_lowercase();
-    let arity = match lower.as_str() {
-        "channels" | "numsub" | "shardchannels" | "shardnumsub" => -2,
-        "numpat" | "help" => 2,
-        _ => return unknown_subcommand("PUBSUB", sub),
-    };
-    if let Some(refusal) = sub_arity(call, &format!("pubsub|{lower}"), arity) {
-        return Ok(refusal);
-    }
+    // The subcommand and its arity were checked before the call (`Session::check`).
     let broker = &session.shared().broker;
     match lower.as_str() {
         "channels" | "shardchannels" => {

@@ -111,7 +111,7 @@ impl WriteTxn<'_> {
             claimed.push(StreamEntry { id, fields });
         }
         self.put_group(key_id, &group)?;
-        self.save_stream(key, &mut stream)?;
+        self.save_stream_quietly(key, &mut stream)?;
         Ok(claimed)
     }
 
@@ -189,7 +189,7 @@ impl WriteTxn<'_> {
             None => StreamId::MIN,
         };
         self.put_group(key_id, &group)?;
-        self.save_stream(key, &mut stream)?;
+        self.save_stream_quietly(key, &mut stream)?;
         Ok(AutoClaimed {
             next,
             claimed,

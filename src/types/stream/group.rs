@@ -337,7 +337,7 @@ impl WriteTxn<'_> {
         stream.state.next_group_id += 1;
         stream.state.groups += 1;
         self.put_group(stream.key_id(), &group)?;
-        self.save_stream(key, &mut stream)
+        self.save_stream_quietly(key, &mut stream)
     }
 
     /// XGROUP SETID: sets group `group`'s last delivered ID and read counter (`None`:
@@ -360,7 +360,7 @@ impl WriteTxn<'_> {
         };
         group.entries_read = entries_read.map_or(INVALID_ENTRIES_READ, |n| n as i64);
         self.put_group(stream.key_id(), &group)?;
-        self.save_stream(key, &mut stream)
+        self.save_stream_quietly(key, &mut stream)
     }
 
     /// XGROUP DESTROY: deletes group `group` with its consumers and pending entries; true if
@@ -394,7 +394,7 @@ impl WriteTxn<'_> {
         }
         self.del_element(&group_key(key_id, name))?;
         stream.state.groups = stream.state.groups.saturating_sub(1);
-        self.save_stream(key, &mut stream)?;
+        self.save_stream_quietly(key, &mut stream)?;
         Ok(true)
     }
 
@@ -447,7 +447,7 @@ impl WriteTxn<'_> {
             return Ok(false);
         }
         self.put_group(stream.key_id(), &group)?;
-        self.save_stream(key, &mut stream)?;
+        self.save_stream_quietly(key, &mut stream)?;
         Ok(true)
     }
 
@@ -481,7 +481,7 @@ impl WriteTxn<'_> {
         group.pel_count = group.pel_count.saturating_sub(ids.len() as u64);
         group.consumers = group.consumers.saturating_sub(1);
         self.put_group(key_id, &group)?;
-        self.save_stream(key, &mut stream)?;
+        self.save_stream_quietly(key, &mut stream)?;
         Ok(ids.len() as u64)
     }
 }

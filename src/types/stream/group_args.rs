@@ -47,7 +47,8 @@ pub struct XGroupCreateOptions {
 
 impl XGroupCreateOptions {
     /// Parses XGROUP CREATE's options after the ID; `subcommand` is the subcommand as the
-    /// caller spelled it (for the error text).
+    /// caller spelled it (for the error text). Redis limits CREATE to three words of options
+    /// but checks that after the key: the caller does.
     ///
     /// # Errors
     /// [`Error::UnknownSubcommand`], [`Error::NotInteger`], [`Error::EntriesReadInvalid`].
@@ -57,9 +58,6 @@ impl XGroupCreateOptions {
             sub: super::printable(subcommand),
             command: "XGROUP",
         };
-        if args.len() > 3 {
-            return Err(unknown());
-        }
         let mut i = 0;
         while i < args.len() {
             if is(args[i], "mkstream") {

@@ -438,6 +438,29 @@ impl WriteTxn<'_> {
 
     /// Writes a stream's header back. An empty stream stays, as in Redis.
     pub(crate) fn save_stream(&mut self, key: &[u8], stream: &mut Stream) -> Result<()> {
+        let db = stream.collection.encoded.db();
+        self.write_stream_header(key, stream)?;
+        self.touch(db, key);
+        Ok(())
+    }
+
+    /// [`save_stream`](Self::save_stream) for the consumer group commands (XGROUP, XREADGROUP,
+    /// XCLAIM, XAUTOCLAIM) and XSETID, which Redis 7.0 does not signal as a modification of
+    /// the key: a WATCH of it does not see them (unless the command created the stream:
+    /// MKSTREAM). Blocked readers are still woken (an XREADGROUP of a destroyed group fails).
+    pub(crate) fn save_stream_quietly(&mut self, key: &[u8], stream: &mut Stream) -> Result<()> {
+        let db = stream.collection.encoded.db();
+        let created = stream.collection.is_new;
+        self.write_stream_header(key, stream)?;
+        if created {
+            self.touch(db, key);
+        } else {
+            self.wake(db, key);
+        }
+        Ok(())
+    }
+
+    fn write_stream_header(&mut self, key: &[u8], stream: &mut Stream) -> Result<()> {
         let collection = &mut stream.collection;
         let state = stream.state.encode();
         let mut body = Vec::with_capacity(16 + state.len());
@@ -447,7 +470,6 @@ impl WriteTxn<'_> {
         let header = self.header(key, KeyType::Stream, 0, collection.expire_at_ms);
         self.put_record(&collection.encoded, &header, &body)?;
         collection.is_new = false;
-        self.touch(collection.encoded.db(), key);
         Ok(())
     }
 }

@@ -428,7 +428,7 @@ impl WriteTxn<'_> {
             }
         };
         self.put_group(key_id, &group)?;
-        self.save_stream(key, &mut stream)?;
+        self.save_stream_quietly(key, &mut stream)?;
         Ok(Some(read))
     }
 

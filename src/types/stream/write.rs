@@ -340,7 +340,7 @@ impl WriteTxn<'_> {
     ///
     /// # Errors
     /// [`Error::NoSuchKey`], [`Error::WrongType`], [`Error::XsetidBelowGivenMaxDeleted`],
-    /// [`Error::XsetidBelowMaxDeleted`], [`Error::XsetidBelowTopItem`],
+    /// [`Error::XsetidBelowTopItem`],
     /// [`Error::XsetidEntriesAddedBelowLength`].
     pub fn xsetid(&mut self, key: impl AsRef<[u8]>, args: XSetIdArgs) -> Result<()> {
         let key = key.as_ref();
@@ -350,9 +350,8 @@ impl WriteTxn<'_> {
         let Some(mut stream) = self.open_stream(key)? else {
             return Err(E::NoSuchKey);
         };
-        if args.id < stream.state.max_deleted {
-            return Err(E::XsetidBelowMaxDeleted);
-        }
+        // Redis 7.0 does not compare the ID with the recorded maximal deleted ID (later
+        // versions refuse one below it).
         if stream.length() > 0 {
             let top = self.stream_edge(stream.key_id(), true)?.unwrap_or_default();
             if args.id < top {
@@ -369,7 +368,7 @@ impl WriteTxn<'_> {
         if let Some(max) = args.max_deleted_id.filter(|m| !m.is_zero()) {
             stream.state.max_deleted = max;
         }
-        self.save_stream(key, &mut stream)
+        self.save_stream_quietly(key, &mut stream)
     }
 }
 

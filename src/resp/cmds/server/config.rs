@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
-use super::super::connection::{sub_arity, unknown_subcommand};
 use super::error;
 use crate::keyspace::glob::glob_match_nocase;
 use crate::resp::command::Call;
@@ -141,15 +140,7 @@ fn validate(name: &str, value: &str) -> std::result::Result<(), &'static str> {
 pub(super) fn config(session: &mut Session, call: &Call<'_>) -> Result<Reply> {
     let sub = call.arg(1);
     let lower = String::from_utf8_lossy(sub).to_ascii_lowercase();
-    let arity = match lower.as_str() {
-        "get" => -3,
-        "set" => -4,
-        "resetstat" | "rewrite" | "help" => 2,
-        _ => return unknown_subcommand("CONFIG", sub),
-    };
-    if let Some(refusal) = sub_arity(call, &format!("config|{lower}"), arity) {
-        return Ok(refusal);
-    }
+    // The subcommand and its arity were checked before the call (`Session::check`).
     let shared = Arc::clone(session.shared());
     match lower.as_str() {
         "get" => Ok(config_get(&shared, call.rest(2))),

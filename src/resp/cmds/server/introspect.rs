@@ -2,7 +2,6 @@
 
 use bytes::Bytes;
 
-use super::super::connection::{sub_arity, unknown_subcommand};
 use crate::keyspace::glob::glob_match;
 use crate::resp::command::{commands, lookup, Call, CommandSpec};
 use crate::resp::reply::Reply;
@@ -132,15 +131,7 @@ pub(super) fn command(_: &mut Session, call: &Call<'_>) -> Result<Reply> {
     }
     let sub = call.arg(1);
     let lower = String::from_utf8_lossy(sub).to_ascii_lowercase();
-    let arity = match lower.as_str() {
-        "count" | "help" => 2,
-        "info" | "docs" | "list" => -2,
-        "getkeys" => -4,
-        _ => return unknown_subcommand("COMMAND", sub),
-    };
-    if let Some(refusal) = sub_arity(call, &format!("command|{lower}"), arity) {
-        return Ok(refusal);
-    }
+    // The subcommand and its arity were checked before the call (`Session::check`).
     match lower.as_str() {
         "count" => Ok(Reply::count(commands().count() as u64)),
         "info" => {

@@ -111,6 +111,25 @@ pub(super) fn xgroup(tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {
     } else {
         XGroupCreateOptions::default()
     };
+    // SETID's options (ENTRIESREAD), also before the key; how many there are is checked
+    // after the key and the group, as Redis does.
+    let mut entries_read = None;
+    if sub == Sub::SetId {
+        let options = call.rest(5);
+        let mut i = 0;
+        while i < options.len() {
+            if !is(&options[i], "entriesread") || i + 1 == options.len() {
+                return Err(syntax(call, "XGROUP"));
+            }
+            let n = parse_i64(&options[i + 1]).ok_or(Error::NotInteger)?;
+            entries_read = if n == -1 {
+                None
+            } else {
+                Some(u64::try_from(n).map_err(|_| Error::EntriesReadInvalid)?)
+            };
+            i += 2;
+        }
+    }
     let view = tx.stream_view(key)?;
     if !options.mkstream {
         let Some(view) = view else {
@@ -124,6 +143,9 @@ pub(super) fn xgroup(tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {
     }
     match sub {
         Sub::Create => {
+            if argc > 8 {
+                return Err(syntax(call, "XGROUP"));
+            }
             let id = GroupStartId::parse(call.arg(4), false)?;
             tx.xgroup_create(key, group, id, options)?;
             Ok(Reply::ok())
@@ -133,16 +155,6 @@ pub(super) fn xgroup(tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {
                 return Err(syntax(call, "XGROUP"));
             }
             let id = GroupStartId::parse(call.arg(4), true)?;
-            let mut entries_read = None;
-            if argc == 7 {
-                if !is(call.arg(5), "entriesread") {
-                    return Err(syntax(call, "XGROUP"));
-                }
-                let n = parse_i64(call.arg(6)).ok_or(Error::NotInteger)?;
-                if n != -1 {
-                    entries_read = Some(u64::try_from(n).map_err(|_| Error::EntriesReadInvalid)?);
-                }
-            }
             tx.xgroup_setid(key, group, id, entries_read)?;
             Ok(Reply::ok())
         }
