@@ -625,6 +625,11 @@ impl Store {
         &self.inner.core
     }
 
+    /// Whether each commit waits for the disk ([`Durability::Immediate`]).
+    pub(crate) fn syncs_at_commit(&self) -> bool {
+        self.inner.core.storage.sync_at_commit
+    }
+
     /// Runs `f` on one consistent snapshot: everything it reads is as of one instant, whatever
     /// writers do meanwhile.
     ///

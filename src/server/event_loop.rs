@@ -436,7 +436,12 @@ fn serve_turn(
                 batch,
                 count,
             });
-            flying.push(slot);
+            // Without fsync at commit the batch ran on this thread: answered already.
+            let ready = conn.in_flight.as_ref().and_then(|f| f.answer.try_wait());
+            match ready {
+                Some(result) => land(state, conn, result),
+                None => flying.push(slot),
+            }
         }
     }
     for slot in migrations {

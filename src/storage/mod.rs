@@ -35,6 +35,8 @@ pub(crate) struct Storage {
     pub(crate) map_size: usize,
     /// `map_size` in pages.
     limit_pages: u64,
+    /// Whether each commit waits for the disk (`Durability::Immediate`).
+    pub(crate) sync_at_commit: bool,
 }
 
 /// Extra address space LMDB gets beyond the configured map size, for the writes that do not
@@ -95,6 +97,7 @@ impl Storage {
             reclaim,
             map_size,
             limit_pages,
+            sync_at_commit: params.sync_at_commit,
         };
         storage.check_format()?;
         Ok(storage)

@@ -80,18 +80,54 @@ pub(crate) struct Committer {
     /// Jobs come in groups: those submitted together always share a batch (unless it is full).
     jobs: Option<Sender<Vec<Pending>>>,
     thread: Option<JoinHandle<()>>,
+    /// The store, for batches run on the caller's thread (see [`Committer::submit_or_run`]).
+    store: Store,
 }
 
 impl Committer {
     pub(crate) fn start(store: Store) -> Result<Committer> {
         let (jobs, queue) = crossbeam_channel::unbounded::<Vec<Pending>>();
+        let thread_store = store.clone();
         let thread = std::thread::Builder::new()
             .name("keyp-commit".to_owned())
-            .spawn(move || commit_loop(&store, &queue))?;
+            .spawn(move || commit_loop(&thread_store, &queue))?;
         Ok(Committer {
             jobs: Some(jobs),
             thread: Some(thread),
+            store,
         })
+    }
+
+    /// As [`submit`](Self::submit) when commits wait for the disk (`Durability::Immediate`):
+    /// the caller (the server's event loop) goes on while the commit thread syncs. Otherwise
+    /// the jobs run as one batch on the calling thread and the answers are ready on return: a
+    /// commit that does not sync is short, and handing it to the commit thread and back costs
+    /// two thread switches.
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
+    pub(crate) fn submit_or_run(
+        &self,
+        jobs: Vec<(u8, WriteJob)>,
+        wake: Option<Wake>,
+    ) -> Vec<WriteAnswer> {
+        if self.store.syncs_at_commit() {
+            return self.submit(jobs, wake);
+        }
+        let mut batch = Vec::with_capacity(jobs.len());
+        let mut answers = Vec::with_capacity(jobs.len());
+        for (db, job) in jobs {
+            let (done, answer) = crossbeam_channel::bounded(1);
+            batch.push(Pending {
+                db,
+                job,
+                done,
+                wake: None,
+            });
+            answers.push(WriteAnswer(answer));
+        }
+        if !batch.is_empty() {
+            run_batch(&self.store, batch);
+        }
+        answers
     }
 
     /// Runs one job and waits for its replies.
