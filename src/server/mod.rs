@@ -4,7 +4,9 @@
 //! (with `mio`), runs the complete requests that have arrived and writes the replies back. When
 //! all of a connection's requests are plain writes, they become one group-commit job, and the
 //! jobs of every connection of a loop turn go to the group commit of [`Shared`] together: one
-//! transaction (one fsync under `appendfsync always`) for many clients. Reads, MULTI/EXEC and
+//! transaction (one fsync under `appendfsync always`) for many clients. Without fsync at
+//! commit the loop runs that transaction itself; with it, the commit thread does while the loop
+//! serves the other clients. Reads, MULTI/EXEC and
 //! the rest run inline. A connection that sends a blocking command (BLPOP...) or subscribes
 //! moves to a thread of its own, with its session and unread bytes, for the rest of its life:
 //! it then waits without holding up the loop. Every 100 ms (or at once through a waker, to
