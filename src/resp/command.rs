@@ -241,6 +241,12 @@ const SUBCOMMANDS: &[(&str, &[(&str, i32)])] = &[
     ),
 ];
 
+/// Whether `command` is a container command (CLIENT, XINFO...), whose first argument is a
+/// subcommand.
+pub(crate) fn has_subcommands(command: &str) -> bool {
+    SUBCOMMANDS.iter().any(|(name, _)| *name == command)
+}
+
 /// Whether `command` is a container command (CLIENT, XINFO...): `Some` with the arity of its
 /// subcommand `sub` (lower case), `None` inside if there is no such subcommand.
 pub(crate) fn subcommand_arity(command: &str, sub: &str) -> Option<Option<i32>> {

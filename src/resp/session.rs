@@ -3,6 +3,7 @@
 //!
 //! The hooks a network server calls are listed on [`Session`].
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -12,8 +13,8 @@ use bytes::Bytes;
 use parking_lot::{Mutex, RwLock};
 
 use super::command::{
-    arity_allows, lookup, subcommand_arity, unknown_command, unknown_subcommand, wrong_arity, Call,
-    CommandSpec, Handler, WriteFn,
+    arity_allows, has_subcommands, lookup, subcommand_arity, unknown_command, unknown_subcommand,
+    wrong_arity, Call, CommandSpec, Handler, WriteFn,
 };
 use super::pubsub::{Broker, Subscriptions};
 use super::reply::{Protocol, Reply};
@@ -219,7 +220,7 @@ pub(crate) struct ClientState {
     pub(crate) name: Option<Bytes>,
     pub(crate) db: u8,
     pub(crate) last: Option<Instant>,
-    pub(crate) last_cmd: String,
+    pub(crate) last_cmd: Cow<'static, str>,
     /// Commands queued in MULTI, or -1 outside one.
     pub(crate) multi: i64,
     pub(crate) sub: usize,
@@ -536,7 +537,7 @@ impl Session {
             state.last = Some(Instant::now());
             state.last_cmd = match spec {
                 Some(spec) => full_name(spec, args),
-                None => "NULL".to_owned(),
+                None => Cow::Borrowed("NULL"),
             };
         }
         let reply = match self.check(spec, args) {
@@ -584,7 +585,7 @@ impl Session {
         }
         // A container command's subcommand is looked up and its arity checked here too, as
         // Redis does before it runs or queues a command (in MULTI such a refusal aborts EXEC).
-        if let Some(sub) = args.get(1) {
+        if let Some(sub) = args.get(1).filter(|_| has_subcommands(spec.name)) {
             let lower = String::from_utf8_lossy(sub).to_ascii_lowercase();
             match subcommand_arity(spec.name, &lower) {
                 Some(None) => return Err(unknown_subcommand(&spec.name.to_ascii_uppercase(), sub)),
@@ -716,19 +717,17 @@ impl Drop for Session {
 
 /// A command's name as Redis prints it in errors: `name` or `name|subcommand` for commands
 /// with subcommands.
-fn full_name(spec: &CommandSpec, args: &[Bytes]) -> String {
+fn full_name(spec: &'static CommandSpec, args: &[Bytes]) -> Cow<'static, str> {
     let has_subcommands = matches!(
         spec.name,
         "client" | "config" | "command" | "pubsub" | "object" | "xinfo" | "xgroup" | "memory"
     );
     match args.get(1) {
-        Some(sub) if has_subcommands => {
-            format!(
-                "{}|{}",
-                spec.name,
-                String::from_utf8_lossy(sub).to_ascii_lowercase()
-            )
-        }
-        _ => spec.name.to_owned(),
+        Some(sub) if has_subcommands => Cow::Owned(format!(
+            "{}|{}",
+            spec.name,
+            String::from_utf8_lossy(sub).to_ascii_lowercase()
+        )),
+        _ => Cow::Borrowed(spec.name),
     }
 }
