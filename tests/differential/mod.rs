@@ -129,8 +129,9 @@ impl RedisServer {
             eprintln!("NOTICE: differential test skipped: `{binary}` is not installed");
             return None;
         }
-        // A few tries: another process may take the port between probe and start.
-        for _ in 0..5 {
+        // A few tries: another process (another test's server, say) may take the port
+        // between probe and start, and then answer, or close, on it.
+        'tries: for _ in 0..10 {
             let dir = tempfile::tempdir().expect("temporary directory");
             let port = TcpListener::bind("127.0.0.1:0")
                 .and_then(|l| l.local_addr())
@@ -158,17 +159,17 @@ impl RedisServer {
                         buf: Vec::new(),
                         _dir: dir,
                     };
-                    // Check it is our server answering.
-                    let info = server.call(&[b"INFO".to_vec(), b"server".to_vec()]);
-                    let Frame::Bulk(Some(text)) = &info else {
-                        panic!("INFO: {info}")
-                    };
+                    // Check it is our server answering; if not (or the connection fails),
+                    // ours is stopped (by the drop) and another port tried.
                     let pid = format!("process_id:{}", server.child.id());
-                    assert!(
-                        String::from_utf8_lossy(text).contains(&pid),
-                        "another server answers on port {port}"
-                    );
-                    return Some(server);
+                    match server.try_call(&[b"INFO".to_vec(), b"server".to_vec()]) {
+                        Ok(Frame::Bulk(Some(text)))
+                            if String::from_utf8_lossy(&text).contains(&pid) =>
+                        {
+                            return Some(server);
+                        }
+                        _ => continue 'tries,
+                    }
                 }
                 std::thread::sleep(Duration::from_millis(20));
             }
@@ -180,17 +181,25 @@ impl RedisServer {
 
     /// Sends one command and reads its reply.
     pub fn call(&mut self, args: &[Vec<u8>]) -> Frame {
-        self.conn
-            .write_all(&encode_command(args))
-            .expect("write to redis");
+        self.try_call(args).expect("a reply from redis-server")
+    }
+
+    /// Sends one command and reads its reply, or the I/O error.
+    fn try_call(&mut self, args: &[Vec<u8>]) -> std::io::Result<Frame> {
+        self.conn.write_all(&encode_command(args))?;
         loop {
             if let Some((frame, used)) = parse_frame(&self.buf) {
                 self.buf.drain(..used);
-                return frame;
+                return Ok(frame);
             }
             let mut chunk = [0u8; 65536];
-            let n = self.conn.read(&mut chunk).expect("read from redis");
-            assert!(n > 0, "redis-server closed the connection");
+            let n = self.conn.read(&mut chunk)?;
+            if n == 0 {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "redis-server closed the connection",
+                ));
+            }
             self.buf.extend_from_slice(&chunk[..n]);
         }
     }
