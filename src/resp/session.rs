@@ -718,12 +718,8 @@ impl Drop for Session {
 /// A command's name as Redis prints it in errors: `name` or `name|subcommand` for commands
 /// with subcommands.
 fn full_name(spec: &'static CommandSpec, args: &[Bytes]) -> Cow<'static, str> {
-    let has_subcommands = matches!(
-        spec.name,
-        "client" | "config" | "command" | "pubsub" | "object" | "xinfo" | "xgroup" | "memory"
-    );
     match args.get(1) {
-        Some(sub) if has_subcommands => Cow::Owned(format!(
+        Some(sub) if has_subcommands(spec.name) => Cow::Owned(format!(
             "{}|{}",
             spec.name,
             String::from_utf8_lossy(sub).to_ascii_lowercase()

@@ -6,8 +6,7 @@
 //! A connection whose requests may block (BLPOP...) or that subscribes moves to a thread of its
 //! own ([`conn::serve`]).
 
-use std::cell::RefCell;
-use std::io::{ErrorKind, Read, Write};
+use std::io::{ErrorKind, Write};
 use std::net::Shutdown;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -20,7 +19,7 @@ use parking_lot::Mutex;
 
 use super::conn::{self, Client, Handoff, PushRoute, KEEP_BUFFER, MAX_READ, READ_CHUNK};
 use super::{LogLevel, ServerHandle, State};
-use crate::resp::{lookup, parse_request, Handler, Parsed, Session, Wake, WriteAnswer};
+use crate::resp::{lookup, Handler, Session, Wake, WriteAnswer};
 
 pub(super) const LISTENER: Token = Token(0);
 pub(super) const WAKER: Token = Token(1);
@@ -488,80 +487,56 @@ fn move_pushes(conn: &mut Conn) {
     }
 }
 
-/// The most bytes one read takes. Reads go into this thread's scratch buffer, zeroed once,
-/// and are copied to the connection's input: cheaper than zeroing spare room of the input
-/// before every read (a 50-byte request would pay for 16 KiB of zeroes).
-const SCRATCH: usize = 64 * 1024;
-
-thread_local! {
-    static SCRATCH_BUFFER: RefCell<Vec<u8>> = RefCell::new(vec![0; SCRATCH]);
-}
-
 /// Reads what has arrived, up to [`MAX_READ`] bytes this turn (the rest next turn).
 fn receive(conn: &mut Conn) {
-    SCRATCH_BUFFER.with(|scratch| {
-        let mut scratch = scratch.borrow_mut();
-        let mut taken = 0;
-        while taken < MAX_READ {
-            let room = scratch.len().min(MAX_READ - taken);
-            let read = match conn.socket.read(&mut scratch[..room]) {
-                Ok(0) => {
-                    conn.eof = true;
-                    conn.readable = false;
-                    0
-                }
-                Ok(n) => n,
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(e) if e.kind() == ErrorKind::WouldBlock => {
-                    conn.readable = false;
-                    0
-                }
-                Err(_) => {
-                    conn.eof = true;
-                    conn.readable = false;
-                    0
-                }
-            };
-            if read == 0 {
-                return;
-            }
-            conn.input.extend_from_slice(&scratch[..read]);
-            conn.last_active = Instant::now();
-            taken += read;
-            if read < room {
-                // A short read from a stream socket empties its receive buffer: new data
-                // raises a new readiness event (epoll(7)).
+    let mut taken = 0;
+    while taken < MAX_READ {
+        let want = MAX_READ - taken;
+        let read = match conn::read_into(&mut conn.socket, &mut conn.input, want) {
+            Ok(0) => {
+                conn.eof = true;
                 conn.readable = false;
-                return;
+                0
             }
+            Ok(n) => n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                conn.readable = false;
+                0
+            }
+            Err(_) => {
+                conn.eof = true;
+                conn.readable = false;
+                0
+            }
+        };
+        if read == 0 {
+            return;
         }
-    });
+        conn.last_active = Instant::now();
+        taken += read;
+        if read < want.min(conn::SCRATCH) {
+            // A short read from a stream socket empties its receive buffer: new data raises
+            // a new readiness event (epoll(7)).
+            conn.readable = false;
+            return;
+        }
+    }
 }
 
 /// Parses every complete request at the start of `input`.
 fn parse(slot: usize, input: &[u8]) -> Batch {
-    let mut batch = Batch {
+    let conn::Requests {
+        requests,
+        consumed,
+        protocol_error,
+    } = conn::parse_all(input);
+    Batch {
         slot,
-        requests: Vec::new(),
-        consumed: 0,
-        protocol_error: None,
-    };
-    while let Some(rest) = input.get(batch.consumed..) {
-        match parse_request(rest) {
-            Ok(Parsed::Incomplete) => break,
-            Ok(Parsed::Empty { consumed }) => batch.consumed += consumed,
-            Ok(Parsed::Command { args, consumed }) => {
-                batch.consumed += consumed;
-                batch.requests.push(args);
-            }
-            Err(error) => {
-                batch.protocol_error = Some(error.reply_text());
-                batch.consumed = input.len();
-                break;
-            }
-        }
+        requests,
+        consumed,
+        protocol_error,
     }
-    batch
 }
 
 /// Decides where a connection's requests run.

@@ -112,18 +112,7 @@ impl Committer {
         if self.store.syncs_at_commit() {
             return self.submit(jobs, wake);
         }
-        let mut batch = Vec::with_capacity(jobs.len());
-        let mut answers = Vec::with_capacity(jobs.len());
-        for (db, job) in jobs {
-            let (done, answer) = crossbeam_channel::bounded(1);
-            batch.push(Pending {
-                db,
-                job,
-                done,
-                wake: None,
-            });
-            answers.push(WriteAnswer(answer));
-        }
+        let (batch, answers) = pending(jobs, None);
         if !batch.is_empty() {
             run_batch(&self.store, batch);
         }
@@ -140,18 +129,7 @@ impl Committer {
     /// `wake` is called once they are answered. When the commit thread has stopped, each answer
     /// is that error.
     pub(crate) fn submit(&self, jobs: Vec<(u8, WriteJob)>, wake: Option<Wake>) -> Vec<WriteAnswer> {
-        let mut group = Vec::with_capacity(jobs.len());
-        let mut answers = Vec::with_capacity(jobs.len());
-        for (db, job) in jobs {
-            let (done, answer) = crossbeam_channel::bounded(1);
-            group.push(Pending {
-                db,
-                job,
-                done,
-                wake: wake.clone(),
-            });
-            answers.push(WriteAnswer(answer));
-        }
+        let (group, answers) = pending(jobs, wake);
         if let Some(queue) = &self.jobs {
             // If the thread has stopped, the jobs (and their senders) are dropped: each answer
             // is then `gone`.
@@ -159,6 +137,22 @@ impl Committer {
         }
         answers
     }
+}
+
+/// The jobs as [`Pending`] entries (each told to call `wake`), with where each is answered.
+fn pending(jobs: Vec<(u8, WriteJob)>, wake: Option<Wake>) -> (Vec<Pending>, Vec<WriteAnswer>) {
+    jobs.into_iter()
+        .map(|(db, job)| {
+            let (done, answer) = crossbeam_channel::bounded(1);
+            let pending = Pending {
+                db,
+                job,
+                done,
+                wake: wake.clone(),
+            };
+            (pending, WriteAnswer(answer))
+        })
+        .unzip()
 }
 
 impl Drop for Committer {
