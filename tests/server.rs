@@ -101,12 +101,28 @@ impl Drop for TestServer {
 /// Sends `request` and reads exactly `expected.len()` bytes, which must equal `expected`.
 pub fn exchange(socket: &mut TcpStream, request: &[u8], expected: &[u8]) -> TestResult {
     socket.write_all(request)?;
+    expect(socket, expected)
+}
+
+/// Reads as many bytes as `expected` has, which must equal it.
+pub fn expect(socket: &mut TcpStream, expected: &[u8]) -> TestResult {
     let got = read_exactly(socket, expected.len())?;
     assert_eq!(
         String::from_utf8_lossy(&got),
         String::from_utf8_lossy(expected)
     );
     Ok(())
+}
+
+/// A request as RESP multibulk.
+pub fn request(args: &[&[u8]]) -> Vec<u8> {
+    let mut out = format!("*{}\r\n", args.len()).into_bytes();
+    for arg in args {
+        out.extend_from_slice(format!("${}\r\n", arg.len()).as_bytes());
+        out.extend_from_slice(arg);
+        out.extend_from_slice(b"\r\n");
+    }
+    out
 }
 
 pub fn read_exactly(socket: &mut TcpStream, len: usize) -> std::io::Result<Vec<u8>> {

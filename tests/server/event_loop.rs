@@ -5,28 +5,9 @@
 use std::io::Write;
 use std::time::Duration;
 
-use super::{assert_closed, eventually, exchange, read_exactly, start, TestResult};
-
-/// A request as RESP multibulk.
-fn request(args: &[&[u8]]) -> Vec<u8> {
-    let mut out = format!("*{}\r\n", args.len()).into_bytes();
-    for arg in args {
-        out.extend_from_slice(format!("${}\r\n", arg.len()).as_bytes());
-        out.extend_from_slice(arg);
-        out.extend_from_slice(b"\r\n");
-    }
-    out
-}
-
-/// Reads as many bytes as `expected` has, which must equal it.
-fn expect(socket: &mut std::net::TcpStream, expected: &[u8]) -> TestResult {
-    let got = read_exactly(socket, expected.len())?;
-    assert_eq!(
-        String::from_utf8_lossy(&got),
-        String::from_utf8_lossy(expected)
-    );
-    Ok(())
-}
+use super::{
+    assert_closed, eventually, exchange, expect, read_exactly, request, start, TestResult,
+};
 
 fn requests(list: &[&[&[u8]]]) -> Vec<u8> {
     list.iter().flat_map(|args| request(args)).collect()

@@ -8,18 +8,7 @@ use std::net::TcpStream;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use super::{eventually, exchange, read_exactly, start, TestResult};
-
-/// A request as RESP multibulk.
-fn request(args: &[&[u8]]) -> Vec<u8> {
-    let mut out = format!("*{}\r\n", args.len()).into_bytes();
-    for arg in args {
-        out.extend_from_slice(format!("${}\r\n", arg.len()).as_bytes());
-        out.extend_from_slice(arg);
-        out.extend_from_slice(b"\r\n");
-    }
-    out
-}
+use super::{eventually, exchange, read_exactly, request, start, TestResult};
 
 /// A RESP2 `message` push.
 fn message(channel: &[u8], payload: &[u8]) -> Vec<u8> {
