@@ -348,26 +348,16 @@ impl<'s> WriteTxn<'s> {
     /// Write-path lookup: the live key's header, after deleting it if its deadline has passed
     /// (so a write never builds on an expired value and the expiry index stays exact).
     pub(crate) fn find(&mut self, key: &[u8]) -> Result<Option<(EncodedKey, KeyInfo)>> {
-        let encoded = EncodedKey::new(self.db, key);
-        let found = match self.meta_any(&encoded, key)? {
-            None => return Ok(None),
-            Some(meta) => (KeyInfo::of(&meta)?, self.is_expired(&meta)),
-        };
-        match found {
-            (info, true) => {
-                self.remove(&encoded, key, &info)?;
-                Ok(None)
-            }
-            (info, false) => Ok(Some((encoded, info))),
-        }
+        Ok(self
+            .find_with(key, |_| ())?
+            .map(|(encoded, info, ())| (encoded, info)))
     }
 
-    /// [`find_typed`](Self::find_typed), also handing the live record's body to `read`: one
-    /// B-tree search where `find_typed` and then reading the value would make two.
-    pub(crate) fn find_typed_with<R>(
+    /// [`find`](Self::find), also handing the live record's body to `read`: one B-tree search
+    /// where `find` and then reading the value would make two.
+    fn find_with<R>(
         &mut self,
         key: &[u8],
-        kind: KeyType,
         read: impl FnOnce(&[u8]) -> R,
     ) -> Result<Option<(EncodedKey, KeyInfo, R)>> {
         let encoded = EncodedKey::new(self.db, key);
@@ -377,8 +367,6 @@ impl<'s> WriteTxn<'s> {
                 let info = KeyInfo::of(&meta)?;
                 if self.is_expired(&meta) {
                     (info, None)
-                } else if info.kind != kind {
-                    return Err(Error::WrongType);
                 } else {
                     (info, Some(read(meta.body)))
                 }
@@ -390,6 +378,19 @@ impl<'s> WriteTxn<'s> {
                 Ok(None)
             }
             (info, Some(value)) => Ok(Some((encoded, info, value))),
+        }
+    }
+
+    /// [`find_with`](Self::find_with), with [`Error::WrongType`] for a key of another type.
+    pub(crate) fn find_typed_with<R>(
+        &mut self,
+        key: &[u8],
+        kind: KeyType,
+        read: impl FnOnce(&[u8]) -> R,
+    ) -> Result<Option<(EncodedKey, KeyInfo, R)>> {
+        match self.find_with(key, read)? {
+            Some((_, info, _)) if info.kind != kind => Err(Error::WrongType),
+            found => Ok(found),
         }
     }
 
