@@ -420,13 +420,14 @@ impl Session {
     pub fn run_pipeline(&mut self, requests: &[Vec<Bytes>], out: &mut Vec<u8>) -> usize {
         let mut done = 0;
         while done < requests.len() {
-            let writes = requests[done..]
+            let writes: Vec<WriteFn> = requests[done..]
                 .iter()
-                .take_while(|args| self.plain_write(args).is_some())
-                .count();
-            if writes >= 2 {
-                self.run_writes(&requests[done..done + writes], out);
-                done += writes;
+                .map_while(|args| self.plain_write(args))
+                .collect();
+            if writes.len() >= 2 {
+                let count = writes.len();
+                self.run_writes(&requests[done..done + count], writes, out);
+                done += count;
             } else {
                 self.run(&requests[done], out);
                 done += 1;
@@ -451,20 +452,24 @@ impl Session {
         self.check(Some(spec), args).ok().map(|_| f)
     }
 
-    /// Runs plain write commands (see [`Session::plain_write`]) as one group-commit job.
-    fn run_writes(&mut self, requests: &[Vec<Bytes>], out: &mut Vec<u8>) {
-        let (db, job, count) = self.prepare_writes(requests);
+    /// Runs plain write commands (see [`Session::plain_write`]), with their handlers, as one
+    /// group-commit job.
+    fn run_writes(&mut self, requests: &[Vec<Bytes>], handlers: Vec<WriteFn>, out: &mut Vec<u8>) {
+        let (db, job, count) = self.prepare_writes(requests, handlers);
         let replies = self.shared.write(db, job);
         self.finish_writes(requests, count, replies, out);
     }
 
-    /// Whether every request of `requests` (at least one) is a plain write command (see
+    /// The handlers of `requests` if every one (at least one) is a plain write command (see
     /// [`Session::plain_write`]): the server's event loop then runs them with
     /// [`Session::prepare_writes`] and [`Session::finish_writes`] in one group commit with other
     /// connections' writes.
     #[cfg_attr(not(feature = "server"), allow(dead_code))]
-    pub(crate) fn all_plain_writes(&self, requests: &[Vec<Bytes>]) -> bool {
-        !requests.is_empty() && requests.iter().all(|args| self.plain_write(args).is_some())
+    pub(crate) fn plain_writes(&self, requests: &[Vec<Bytes>]) -> Option<Vec<WriteFn>> {
+        if requests.is_empty() {
+            return None;
+        }
+        requests.iter().map(|args| self.plain_write(args)).collect()
     }
 
     /// Whether the connection listens to a channel or pattern (pub/sub).
@@ -473,15 +478,17 @@ impl Session {
         !self.subs.is_empty()
     }
 
-    /// The group-commit job of plain write commands (the ones that are not are left out), its
-    /// database and how many commands it runs. Nothing runs until the job is given to
-    /// [`Shared::write`] or [`Shared::submit_writes`]; [`Session::finish_writes`] then takes the
-    /// answer.
-    pub(crate) fn prepare_writes(&self, requests: &[Vec<Bytes>]) -> (u8, WriteJob, usize) {
-        let calls: Vec<(WriteFn, Vec<Bytes>)> = requests
-            .iter()
-            .filter_map(|args| Some((self.plain_write(args)?, args.clone())))
-            .collect();
+    /// The group-commit job of plain write commands and their `handlers` (from
+    /// [`Session::plain_write`]), its database and how many commands it runs. Nothing runs until
+    /// the job is given to [`Shared::write`] or [`Shared::submit_writes`];
+    /// [`Session::finish_writes`] then takes the answer.
+    pub(crate) fn prepare_writes(
+        &self,
+        requests: &[Vec<Bytes>],
+        handlers: Vec<WriteFn>,
+    ) -> (u8, WriteJob, usize) {
+        let calls: Vec<(WriteFn, Vec<Bytes>)> =
+            handlers.into_iter().zip(requests.iter().cloned()).collect();
         let protocol = self.protocol;
         let count = calls.len();
         let job: WriteJob = Box::new(move |tx| {

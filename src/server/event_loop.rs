@@ -19,7 +19,7 @@ use parking_lot::Mutex;
 
 use super::conn::{self, Client, Handoff, PushRoute, KEEP_BUFFER, MAX_READ, READ_CHUNK};
 use super::{LogLevel, ServerHandle, State};
-use crate::resp::{lookup, Handler, Session, Wake, WriteAnswer};
+use crate::resp::{lookup, Handler, Session, Wake, WriteAnswer, WriteFn};
 
 pub(super) const LISTENER: Token = Token(0);
 pub(super) const WAKER: Token = Token(1);
@@ -71,8 +71,8 @@ struct InFlight {
 enum Plan {
     /// Nothing complete yet.
     Wait,
-    /// All plain writes: one job in this turn's group commit.
-    Commit,
+    /// All plain writes (their handlers): one job in this turn's group commit.
+    Commit(Vec<WriteFn>),
     /// Run now, one after the other.
     Inline,
     /// To a thread of its own.
@@ -390,7 +390,9 @@ fn serve_turn(
     flying: &mut Vec<usize>,
 ) {
     let state = &handle.state;
-    let mut commits: Vec<Batch> = Vec::new();
+    // Each connection's batch and command count, and its job, in the same order.
+    let mut commits: Vec<(Batch, usize)> = Vec::new();
+    let mut jobs = Vec::new();
     let mut migrations: Vec<usize> = Vec::new();
     for &slot in turn {
         let Some(conn) = slab.get(slot) else { continue };
@@ -406,7 +408,11 @@ fn serve_turn(
         let batch = parse(slot, &conn.input);
         match plan(&conn.session, &batch) {
             Plan::Wait => {}
-            Plan::Commit => commits.push(batch),
+            Plan::Commit(handlers) => {
+                let (db, job, count) = conn.session.prepare_writes(&batch.requests, handlers);
+                jobs.push((db, job));
+                commits.push((batch, count));
+            }
             Plan::Migrate => migrations.push(slot),
             Plan::Inline => {
                 let reply = run_inline(conn, &batch);
@@ -415,17 +421,8 @@ fn serve_turn(
         }
     }
     if !commits.is_empty() {
-        let mut jobs = Vec::with_capacity(commits.len());
-        let mut counts = Vec::with_capacity(commits.len());
-        for batch in &commits {
-            if let Some(conn) = slab.get(batch.slot) {
-                let (db, job, count) = conn.session.prepare_writes(&batch.requests);
-                jobs.push((db, job));
-                counts.push(count);
-            }
-        }
         let answers = handle.shared.submit_writes(jobs, wake.cloned());
-        for ((batch, answer), count) in commits.into_iter().zip(answers).zip(counts) {
+        for ((batch, count), answer) in commits.into_iter().zip(answers) {
             let slot = batch.slot;
             let Some(conn) = slab.get(slot) else {
                 continue;
@@ -565,8 +562,8 @@ fn plan(session: &Session, batch: &Batch) -> Plan {
     };
     if session.subscribed() || batch.requests.iter().any(may_block) {
         Plan::Migrate
-    } else if session.all_plain_writes(&batch.requests) {
-        Plan::Commit
+    } else if let Some(handlers) = session.plain_writes(&batch.requests) {
+        Plan::Commit(handlers)
     } else {
         Plan::Inline
     }
