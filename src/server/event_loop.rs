@@ -233,17 +233,8 @@ pub(super) fn run(
 /// has read (but not a blocking command, nor after a subscription), as a connection of a
 /// thread of its own does.
 fn finish_at_stop(state: &State, conn: &mut Conn) {
-    if let Some(in_flight) = conn.in_flight.take() {
-        let InFlight {
-            answer,
-            batch,
-            count,
-        } = in_flight;
-        let result = answer.wait();
-        let mut reply = Vec::new();
-        conn.session
-            .finish_writes(&batch.requests, count, result, &mut reply);
-        finish(state, conn, &batch, reply);
+    if let Some(result) = conn.in_flight.as_ref().map(|f| f.answer.wait()) {
+        land(state, conn, result);
     }
     if conn.closing || conn.eof {
         return;

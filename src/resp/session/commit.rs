@@ -39,7 +39,7 @@ pub(crate) struct WriteAnswer(Receiver<Result<Vec<Reply>>>);
 
 impl WriteAnswer {
     /// Waits for the job's replies.
-    pub(crate) fn wait(self) -> Result<Vec<Reply>> {
+    pub(crate) fn wait(&self) -> Result<Vec<Reply>> {
         self.0.recv().map_err(|_| gone())?
     }
 
