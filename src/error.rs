@@ -81,6 +81,13 @@ pub enum Error {
         /// The map size in force, in bytes.
         map_size: usize,
     },
+    /// The disk holding the data directory is full: the write was refused before it changed
+    /// anything. Reads keep working; writes work again once the disk has room for the
+    /// store's reservation (16 MiB past the data, see [`StoreOptions::write_map`](crate::StoreOptions::write_map)).
+    /// Deleting keys does not give room back to the disk: LMDB reuses its freed pages itself.
+    /// The text is Redis's for a failing AOF, so clients treat it alike.
+    #[error("MISCONF Errors writing to the data directory: No space left on device")]
+    DiskFull,
     /// The directory was written by a keyp with another on-disk format.
     #[error("ERR incompatible data directory: on-disk format version {found}, this keyp reads version {expected}")]
     IncompatibleFormat {

@@ -128,6 +128,7 @@ pub struct StoreOptions {
     expire_interval: Duration,
     write_map: bool,
     background_reclaim: bool,
+    disk_limit: Option<u64>,
 }
 
 impl Default for StoreOptions {
@@ -162,6 +163,7 @@ impl StoreOptions {
             expire_interval: Duration::from_millis(100),
             write_map: false,
             background_reclaim: true,
+            disk_limit: None,
         }
     }
 
@@ -217,6 +219,13 @@ impl StoreOptions {
     /// apparent size is [`map_size`](Self::map_size) plus headroom (1.25 TiB by default), which
     /// backup tools that do not preserve holes would copy in full. Pair it with a map size that
     /// fits the disk. Every process opening the directory should use the same setting.
+    ///
+    /// A full disk: a store into a page of the map with no disk block behind it would raise
+    /// `SIGBUS` and kill the process, so (in either mode, on Linux) the store holds disk blocks
+    /// at least 16 MiB past its data with `fallocate`, more while a transaction writes more,
+    /// and a write the disk has no room for gets [`Error::DiskFull`] instead. One
+    /// transaction that grows the data much beyond what its key and value bytes suggest can
+    /// still outrun that estimate.
     pub fn write_map(mut self, on: bool) -> StoreOptions {
         self.write_map = on;
         self
@@ -228,6 +237,15 @@ impl StoreOptions {
     #[doc(hidden)]
     pub fn background_reclaim(mut self, on: bool) -> StoreOptions {
         self.background_reclaim = on;
+        self
+    }
+
+    /// Makes the store behave as if its data file sat on a disk of `bytes`: past that, holding
+    /// disk blocks ahead of the data fails as on a full disk, and writes get
+    /// [`Error::DiskFull`]. For tests of a full disk; not part of the stable API.
+    #[doc(hidden)]
+    pub fn disk_limit(mut self, bytes: u64) -> StoreOptions {
+        self.disk_limit = Some(bytes);
         self
     }
 
@@ -250,6 +268,7 @@ impl StoreOptions {
                 sync_at_commit: self.durability == Durability::Immediate,
                 max_readers: self.max_readers,
                 write_map: self.write_map,
+                disk_limit: self.disk_limit,
             },
         )?;
         let (reclaim_wake, reclaim_signal) = crossbeam_channel::bounded(1);
@@ -355,7 +374,9 @@ impl Core {
             .env
             .begin_rw_txn()
             .map_err(|e| self.storage.lmdb_err(e))?;
-        let mut txn = WriteTxn::new(self, raw, db);
+        // On a full disk, dropping `raw` aborts the transaction before it wrote anything.
+        let reserved = self.storage.reserve_for_txn()?;
+        let mut txn = WriteTxn::new(self, raw, db, reserved);
         let out = f(&mut txn)?;
         let touched = std::mem::take(&mut txn.touched);
         let woken = std::mem::take(&mut txn.woken);

@@ -16,6 +16,7 @@ use lmdb::{Cursor, RoTransaction, RwTransaction, Transaction, WriteFlags};
 use crate::error::{Error, Result};
 use crate::storage::codec::{self, EncodedKey, ExpiryKey};
 use crate::storage::meta::{Header, Meta};
+use crate::storage::reserve;
 use crate::store::Core;
 use crate::types::KeyType;
 
@@ -243,6 +244,19 @@ pub struct WriteTxn<'s> {
     /// Databases emptied (FLUSHDB, FLUSHALL).
     pub(crate) flushed_dbs: Vec<u8>,
     pub(crate) reclaim_queued: bool,
+    /// How far the data file may have grown, for the disk reservation.
+    growth: Growth,
+}
+
+/// A write transaction's estimate of how far it may have grown the data file, against the
+/// disk blocks held for it (see `storage::reserve`).
+struct Growth {
+    /// Where the data ended when the transaction began, in bytes.
+    from: u64,
+    /// What its writes may have added since.
+    grown: u64,
+    /// How far disk blocks are held.
+    held: u64,
 }
 
 impl<'s> Deref for WriteTxn<'s> {
@@ -254,7 +268,14 @@ impl<'s> Deref for WriteTxn<'s> {
 }
 
 impl<'s> WriteTxn<'s> {
-    pub(crate) fn new(core: &'s Core, raw: RwTransaction<'s>, db: u8) -> WriteTxn<'s> {
+    /// A write transaction over `raw`, begun when the data ended at `end` bytes with disk
+    /// blocks held up to `held`.
+    pub(crate) fn new(
+        core: &'s Core,
+        raw: RwTransaction<'s>,
+        db: u8,
+        (end, held): (u64, u64),
+    ) -> WriteTxn<'s> {
         WriteTxn {
             read: ReadTxn::new(core, Raw::Rw(raw), db),
             touched: Vec::new(),
@@ -263,7 +284,27 @@ impl<'s> WriteTxn<'s> {
             swap_unchanged: Vec::new(),
             flushed_dbs: Vec::new(),
             reclaim_queued: false,
+            growth: Growth {
+                from: end,
+                grown: 0,
+                held,
+            },
         }
+    }
+
+    /// Counts a write of `bytes` of key and value towards the growth of the data file, holding
+    /// more disk blocks once the estimate nears those held.
+    pub(crate) fn note_growth(&mut self, bytes: usize) -> Result<()> {
+        let g = &mut self.growth;
+        g.grown = g
+            .grown
+            .saturating_add((bytes as u64).saturating_mul(2))
+            .saturating_add(reserve::GROWTH_PER_WRITE);
+        let end = g.from.saturating_add(g.grown);
+        if end.saturating_add(reserve::AHEAD / 2) > g.held {
+            g.held = self.read.core.storage.reserve_more(end)?;
+        }
+        Ok(())
     }
 
     /// Switches the logical database for the operations that follow, like Redis's SELECT.
@@ -289,6 +330,7 @@ impl<'s> WriteTxn<'s> {
     }
 
     pub(crate) fn put_raw(&mut self, db: lmdb::Database, key: &[u8], value: &[u8]) -> Result<()> {
+        self.note_growth(key.len() + value.len())?;
         let map_size = self.core.storage.map_size;
         self.rw()?
             .put(db, &key, &value, WriteFlags::empty())
@@ -297,6 +339,7 @@ impl<'s> WriteTxn<'s> {
 
     /// Deletes an LMDB entry; true if it existed.
     pub(crate) fn del_raw(&mut self, db: lmdb::Database, key: &[u8]) -> Result<bool> {
+        self.note_growth(0)?;
         let map_size = self.core.storage.map_size;
         match self.rw()?.del(db, &key, None) {
             Ok(()) => Ok(true),
@@ -464,6 +507,7 @@ impl<'s> WriteTxn<'s> {
         body: &[u8],
     ) -> Result<()> {
         let header_len = header.len();
+        self.note_growth(encoded.as_bytes().len() + header_len + body.len())?;
         let keys = self.core.storage.keys;
         let map_size = self.core.storage.map_size;
         let slot = self

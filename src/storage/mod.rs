@@ -5,6 +5,7 @@ pub(crate) mod codec;
 pub(crate) mod element;
 pub(crate) mod hash;
 pub(crate) mod meta;
+pub(crate) mod reserve;
 
 use std::path::Path;
 
@@ -37,6 +38,10 @@ pub(crate) struct Storage {
     limit_pages: u64,
     /// Whether each commit waits for the disk (`Durability::Immediate`).
     pub(crate) sync_at_commit: bool,
+    /// LMDB's page size, in bytes.
+    page_size: u64,
+    /// Disk blocks held ahead of the last page (see [`reserve`]).
+    reserve: reserve::Reserve,
 }
 
 /// Extra address space LMDB gets beyond the configured map size, for the writes that do not
@@ -53,6 +58,8 @@ pub(crate) struct OpenParams {
     pub(crate) sync_at_commit: bool,
     pub(crate) max_readers: u32,
     pub(crate) write_map: bool,
+    /// For tests: the data file may hold no disk blocks past this many bytes.
+    pub(crate) disk_limit: Option<u64>,
 }
 
 impl Storage {
@@ -88,6 +95,7 @@ impl Storage {
         let expiry = create("expiry")?;
         let system = create("system")?;
         let reclaim = create("reclaim")?;
+        let reserve = reserve::Reserve::open(path, params.disk_limit)?;
         let storage = Storage {
             env,
             keys,
@@ -98,6 +106,8 @@ impl Storage {
             map_size,
             limit_pages,
             sync_at_commit: params.sync_at_commit,
+            page_size: u64::from(page_size),
+            reserve,
         };
         storage.check_format()?;
         Ok(storage)
@@ -208,6 +218,25 @@ impl Storage {
             });
         }
         Ok(())
+    }
+
+    /// Before a write transaction (holding LMDB's write lock): makes sure disk blocks are held
+    /// [`reserve::AHEAD`] bytes past the last page. Returns where the data ends and how far
+    /// blocks are held.
+    ///
+    /// # Errors
+    /// [`Error::DiskFull`] when the disk has no room for them.
+    pub(crate) fn reserve_for_txn(&self) -> Result<(u64, u64)> {
+        let info = self.env.info().map_err(|e| self.lmdb_err(e))?;
+        let end = (info.last_pgno() as u64 + 1).saturating_mul(self.page_size);
+        let held = self.reserve.ensure(end.saturating_add(reserve::AHEAD))?;
+        Ok((end, held))
+    }
+
+    /// Inside a write transaction whose data may now reach `end` bytes: makes sure blocks are
+    /// held that far and [`reserve::AHEAD`] beyond; returns how far they are held.
+    pub(crate) fn reserve_more(&self, end: u64) -> Result<u64> {
+        self.reserve.ensure(end.saturating_add(reserve::AHEAD))
     }
 
     pub(crate) fn lmdb_err(&self, error: lmdb::Error) -> Error {

@@ -195,9 +195,11 @@ impl WriteTxn<'_> {
         }
         let elements = self.core.storage.elements;
         let map_size = self.core.storage.map_size;
+        let key = key.as_bytes();
+        self.note_growth(key.len())?;
         match self
             .rw()?
-            .put(elements, &key.as_bytes(), b"", WriteFlags::NO_OVERWRITE)
+            .put(elements, &key, b"", WriteFlags::NO_OVERWRITE)
         {
             Ok(()) => Ok(true),
             Err(lmdb::Error::KeyExist) => Ok(false),
