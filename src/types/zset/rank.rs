@@ -25,8 +25,8 @@
 //! lives. A sorted set written before the index existed has no levels and gets them on its
 //! next write; until then, its positions are found by walking.
 
-use lmdb::{Cursor, RoCursor, Transaction};
-use lmdb_sys::{MDB_NEXT, MDB_PREV, MDB_SET_KEY, MDB_SET_RANGE};
+use lmdb::{Cursor, RoCursor, RwCursor, Transaction, WriteFlags};
+use lmdb_sys::{MDB_LAST, MDB_NEXT, MDB_PREV, MDB_SET_KEY, MDB_SET_RANGE};
 
 use crate::error::{Error, Result};
 use crate::storage::element::{self, ElementKind};
@@ -93,6 +93,41 @@ fn level_key(key_id: u64, level: u8, suffix: &[u8]) -> Vec<u8> {
     key
 }
 
+/// Puts `cursor`, on the level whose keys begin with `prefix`, on the entry whose range holds
+/// `suffix`, a place that is no fence of the level: the last fence before it, or the level's
+/// head. Returns that entry's key and count.
+fn seek_range(
+    cursor: &RwCursor<'_>,
+    prefix: &[u8],
+    suffix: &[u8],
+    map_size: usize,
+) -> Result<(Vec<u8>, u64)> {
+    let mut place = Vec::with_capacity(prefix.len() + suffix.len());
+    place.extend_from_slice(prefix);
+    place.extend_from_slice(suffix);
+    let found = match cursor.get(Some(&place), None, MDB_SET_RANGE) {
+        // A fence at the place itself: the caller's member is a fence after all.
+        Ok((Some(key), _)) if key == &place[..] => return Err(corrupt()),
+        Ok(_) => cursor.get(None, None, MDB_PREV),
+        Err(lmdb::Error::NotFound) => cursor.get(None, None, MDB_LAST),
+        Err(e) => return Err(Error::from_lmdb(e, map_size)),
+    };
+    match found {
+        Ok((Some(key), value)) if key.starts_with(prefix) && key < &place[..] => {
+            Ok((key.to_vec(), decode_count(value)?))
+        }
+        Ok(_) | Err(lmdb::Error::NotFound) => Err(corrupt()),
+        Err(e) => Err(Error::from_lmdb(e, map_size)),
+    }
+}
+
+/// Overwrites the count of the entry `cursor` is on, whose key is `key`, without a search.
+fn put_here(cursor: &mut RwCursor<'_>, key: &[u8], count: u64, map_size: usize) -> Result<()> {
+    cursor
+        .put(&key, &count.to_be_bytes(), WriteFlags::CURRENT)
+        .map_err(|e| Error::from_lmdb(e, map_size))
+}
+
 fn decode_count(value: &[u8]) -> Result<u64> {
     let bytes: [u8; 8] = value.try_into().map_err(|_| corrupt())?;
     Ok(u64::from_be_bytes(bytes))
@@ -111,8 +146,6 @@ pub(super) struct Step {
     pub(super) before: u64,
     /// The fence's count.
     pub(super) count: u64,
-    /// The next fence of the level, if any: the range of this one ends there.
-    pub(super) next: Option<Vec<u8>>,
 }
 
 impl ReadTxn<'_> {
@@ -157,7 +190,7 @@ impl ReadTxn<'_> {
         for level in (1..=levels).rev() {
             let prefix = level_prefix(key_id, level);
             let mut count = self.enter_level(&cursor, &prefix, fence)?;
-            let next = loop {
+            loop {
                 match cursor.get(None, None, MDB_NEXT) {
                     Ok((Some(key), value)) if key.starts_with(&prefix) => {
                         let suffix = key.get(LEVEL_PREFIX..).unwrap_or_default();
@@ -166,13 +199,13 @@ impl ReadTxn<'_> {
                             fence = suffix;
                             count = decode_count(value)?;
                         } else {
-                            break Some(suffix);
+                            break;
                         }
                     }
-                    Ok(_) | Err(lmdb::Error::NotFound) => break None,
+                    Ok(_) | Err(lmdb::Error::NotFound) => break,
                     Err(e) => return Err(lmdb_err(e)),
                 }
-            };
+            }
             if let Some(step) = trail
                 .as_deref_mut()
                 .and_then(|t| t.get_mut(usize::from(level - 1)))
@@ -181,7 +214,6 @@ impl ReadTxn<'_> {
                     fence: fence.to_vec(),
                     before,
                     count,
-                    next: next.map(<[u8]>::to_vec),
                 };
             }
         }
@@ -310,6 +342,9 @@ impl WriteTxn<'_> {
         if levels == 0 {
             return Ok(());
         }
+        if height(suffix) == 0 {
+            return self.rank_bump(key_id, levels, suffix, true);
+        }
         let mut trail = Vec::new();
         let rank = self.rank_walk(key_id, levels, suffix, false, Some(&mut trail))?;
         let height = height(suffix);
@@ -335,6 +370,9 @@ impl WriteTxn<'_> {
         if levels == 0 {
             return Ok(());
         }
+        if height(suffix) == 0 {
+            return self.rank_bump(key_id, levels, suffix, false);
+        }
         let mut trail = Vec::new();
         self.rank_walk(key_id, levels, suffix, true, Some(&mut trail))?;
         let elements = self.core.storage.elements;
@@ -354,10 +392,10 @@ impl WriteTxn<'_> {
     }
 
     /// Moves a member's count from index suffix `old` to `new` (a score change). A member
-    /// that is no fence only moves a count between the fences whose ranges hold the two
-    /// places, and writes nothing when they are the same: certainly when no other member
-    /// lies between the two places (one seek tells), else when one walk finds them in the
-    /// same level-1 range (ranges nest, so then they share a range on every level).
+    /// that is no fence only moves a count between the ranges holding the two places, and
+    /// writes nothing when they are the same: certainly when no other member lies between the
+    /// two places (one seek tells), else level by level until a level finds them in the same
+    /// range (ranges nest, so they share every range above it too).
     pub(super) fn rank_move(
         &mut self,
         key_id: u64,
@@ -369,32 +407,71 @@ impl WriteTxn<'_> {
             return Ok(());
         }
         if height(old) == 0 {
-            // No member between the two places: nothing moves between ranges.
             if self.nothing_between(key_id, old, new)? {
                 return Ok(());
             }
-            let (mut from, mut to) = (Vec::new(), Vec::new());
-            self.rank_walk(key_id, levels, old, true, Some(&mut from))?;
-            let stays = from.first().is_some_and(|step| {
-                step.fence.as_slice() < new && step.next.as_ref().map_or(true, |n| new < &n[..])
-            });
-            if stays && from.iter().all(|step| step.fence != old) {
-                return Ok(());
-            }
-            self.rank_walk(key_id, levels, new, false, Some(&mut to))?;
-            if from.iter().all(|step| step.fence != old) {
-                for (level, (from, to)) in (1..=levels).zip(from.iter().zip(&to)) {
-                    if from.fence != to.fence {
-                        let count = from.count.checked_sub(1).ok_or_else(corrupt)?;
-                        self.put_count(key_id, level, &from.fence, count)?;
-                        self.put_count(key_id, level, &to.fence, to.count + 1)?;
-                    }
-                }
-                return Ok(());
-            }
+            return self.rank_shift(key_id, levels, old, new);
         }
         self.rank_remove(key_id, levels, old)?;
         self.rank_insert(key_id, levels, new)
+    }
+
+    /// A cursor on the `elements` database that writes, once `writes` count updates are
+    /// counted towards the transaction's growth.
+    fn rank_cursor(&mut self, writes: usize) -> Result<RwCursor<'_>> {
+        self.note_growth(writes * (LEVEL_PREFIX + 8 + 64))?;
+        let elements = self.core.storage.elements;
+        let map_size = self.core.storage.map_size;
+        self.rw()?
+            .open_rw_cursor(elements)
+            .map_err(|e| Error::from_lmdb(e, map_size))
+    }
+
+    /// Adds one to (`up`) or takes one from the count of the range holding `suffix` on every
+    /// level: all a member of height 0 (a fence nowhere) changes when it comes or goes. No
+    /// position is needed, only the ranges: one seek and an in-place write per level.
+    fn rank_bump(&mut self, key_id: u64, levels: u8, suffix: &[u8], up: bool) -> Result<()> {
+        let map_size = self.core.storage.map_size;
+        let mut cursor = self.rank_cursor(usize::from(levels))?;
+        for level in 1..=levels {
+            let (entry, count) =
+                seek_range(&cursor, &level_prefix(key_id, level), suffix, map_size)?;
+            let count = if up {
+                count + 1
+            } else {
+                count.checked_sub(1).ok_or_else(corrupt)?
+            };
+            put_here(&mut cursor, &entry, count, map_size)?;
+        }
+        Ok(())
+    }
+
+    /// Moves the count of a member of height 0 from the ranges holding `old` to those holding
+    /// `new`, level by level up to the first level where they are the same range.
+    fn rank_shift(&mut self, key_id: u64, levels: u8, old: &[u8], new: &[u8]) -> Result<()> {
+        let map_size = self.core.storage.map_size;
+        let mut cursor = self.rank_cursor(2 * usize::from(levels))?;
+        for level in 1..=levels {
+            let prefix = level_prefix(key_id, level);
+            let (to, to_count) = seek_range(&cursor, &prefix, new, map_size)?;
+            let (from, from_count) = seek_range(&cursor, &prefix, old, map_size)?;
+            if from == to {
+                break;
+            }
+            put_here(
+                &mut cursor,
+                &from,
+                from_count.checked_sub(1).ok_or_else(corrupt)?,
+                map_size,
+            )?;
+            match cursor.get(Some(&to), None, MDB_SET_KEY) {
+                Ok(_) => {}
+                Err(lmdb::Error::NotFound) => return Err(corrupt()),
+                Err(e) => return Err(Error::from_lmdb(e, map_size)),
+            }
+            put_here(&mut cursor, &to, to_count + 1, map_size)?;
+        }
+        Ok(())
     }
 
     /// Before a command changes `changes` members (at most) of `zset`: when that is more than

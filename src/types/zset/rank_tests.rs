@@ -315,6 +315,54 @@ fn random_commands_keep_every_count() -> Result<()> {
 }
 
 #[test]
+fn three_levels_kept_member_by_member() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(dir.path())?;
+    let mut rng = Rng(11);
+    let pairs: Vec<(f64, Vec<u8>)> = (0..38_000)
+        .map(|i| (rng.below(1000) as f64, member(i)))
+        .collect();
+    store.zadd("z", ZAddOptions::default(), &pairs)?;
+    let mut model: Model = pairs.into_iter().map(|(s, m)| (m, s)).collect();
+    assert_eq!(levels(&store, "z")?, 3);
+    // One change per transaction, so every level is updated in place: new members, score
+    // changes near and far (across ranges of every level, or within one), removals.
+    for step in 0..600u64 {
+        let n = model.len() as u64;
+        match step % 4 {
+            0 => {
+                let m = member(100_000 + step);
+                let score = rng.below(1000) as f64;
+                store.zadd("z", ZAddOptions::default(), &[(score, m.clone())])?;
+                model.insert(m, score);
+            }
+            1 | 2 => {
+                let i = rng.below(n) as usize;
+                let (m, old) = model.iter().nth(i).map(|(m, s)| (m.clone(), *s)).unwrap();
+                let score = if step % 4 == 1 {
+                    rng.below(1000) as f64
+                } else {
+                    old + 0.25
+                };
+                store.zadd("z", ZAddOptions::default(), &[(score, m.clone())])?;
+                model.insert(m, score);
+            }
+            _ => {
+                let i = rng.below(n) as usize;
+                let m = model.keys().nth(i).cloned().unwrap();
+                assert_eq!(store.zrem("z", std::slice::from_ref(&m))?, 1);
+                model.remove(&m);
+            }
+        }
+        if step % 150 == 149 {
+            verify(&store, "z", &model, &mut rng)?;
+        }
+    }
+    assert_eq!(levels(&store, "z")?, 3);
+    Ok(())
+}
+
+#[test]
 fn three_levels_and_lex_ranks() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let store = Store::open(dir.path())?;
