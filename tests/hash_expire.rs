@@ -747,3 +747,24 @@ fn a_transaction_sees_its_own_deadlines() -> Result<()> {
     assert_eq!(store.httl("h", &["a"])?, [FieldTtl::ExpiresIn(ms(10))]);
     Ok(())
 }
+
+#[test]
+fn hset_over_a_field_with_a_deadline_makes_it_persistent() -> Result<()> {
+    let (_dir, store, clock) = open()?;
+    store.hset("h", &[("f", "v"), ("g", "v")])?;
+    store.hpexpire("h", 1000, Always, &["f", "g"])?;
+    // Not a new field; its deadline goes, the other's stays.
+    assert_eq!(store.hset("h", &[("f", "w"), ("n", "v")])?, 1);
+    assert_eq!(
+        store.hexpire_time("h", &["f", "g"])?,
+        [
+            FieldExpireTime::Persistent,
+            FieldExpireTime::AtMs(NOW_MS + 1000)
+        ]
+    );
+    clock.advance(ms(1001));
+    assert_eq!(store.hlen("h")?, 2);
+    assert_eq!(store.hget("h", "f")?, Some(b("w")));
+    assert_eq!(store.hget("h", "g")?, None);
+    Ok(())
+}

@@ -6,7 +6,7 @@
 //! `count` is the number of its primary elements (hash fields, set members, zset members, list
 //! items); secondary index entries (zset scores, field deadlines) are not counted.
 
-use lmdb::{Cursor, Transaction};
+use lmdb::{Cursor, Transaction, WriteFlags};
 use lmdb_sys::{MDB_LAST, MDB_NEXT, MDB_PREV, MDB_SET_RANGE};
 
 use crate::error::{Error, Result};
@@ -285,6 +285,48 @@ impl WriteTxn<'_> {
         element::entry_value(element, payload, &mut value);
         let elements = self.core.storage.elements;
         self.put_raw(elements, key.as_bytes(), &value)
+    }
+
+    /// Writes `payload` for `element` under `key`, as [`put_element`](Self::put_element), and
+    /// returns the payload it replaced, if any, in one descent of the B-tree: the cursor that
+    /// looks for the old entry writes the new one where it stands (LMDB then searches only the
+    /// leaf page the cursor is on).
+    pub(crate) fn replace_element(
+        &mut self,
+        key: &ElementKey,
+        element: &[u8],
+        payload: &[u8],
+    ) -> Result<Option<Vec<u8>>> {
+        let mut value = Vec::new();
+        element::entry_value(element, payload, &mut value);
+        let key = key.as_bytes();
+        self.note_growth(key.len() + value.len())?;
+        let elements = self.core.storage.elements;
+        let map_size = self.core.storage.map_size;
+        let err = |e| Error::from_lmdb(e, map_size);
+        let mut cursor = self.rw()?.open_rw_cursor(elements).map_err(err)?;
+        let old = match cursor.get(Some(&key), None, MDB_SET_RANGE) {
+            Ok((Some(found), raw)) if found == &key[..] => {
+                let (stored, old) = if element::is_long(&key) {
+                    element::split_long_value(raw).ok_or(Error::Corrupt("element entry"))?
+                } else {
+                    (element, raw)
+                };
+                if stored != element {
+                    return Err(Error::Corrupt("long element hash collision"));
+                }
+                Some(old.to_vec())
+            }
+            Ok(_) | Err(lmdb::Error::NotFound) => None,
+            Err(e) => return Err(err(e)),
+        };
+        let flags = if old.is_some() {
+            WriteFlags::CURRENT
+        } else {
+            WriteFlags::empty()
+        };
+        cursor.put(&key, &value, flags).map_err(err)?;
+        Ok(old)
     }
 
     /// Deletes the entry under `key`; true if it existed.

@@ -170,10 +170,7 @@ impl WriteTxn<'_> {
         let added = self.update_hash(key, true, |tx, hash| {
             let mut added = 0;
             for (field, value) in pairs {
-                let field = field.as_ref();
-                let old = tx.stored_deadline(hash, field)?;
-                added += u64::from(old.is_none());
-                tx.put_field(hash, field, value.as_ref(), 0, old)?;
+                added += u64::from(tx.set_field(hash, field.as_ref(), value.as_ref())?);
             }
             Ok(added)
         })?;

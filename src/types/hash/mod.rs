@@ -390,6 +390,39 @@ impl WriteTxn<'_> {
             field,
             &encode_field(deadline_ms, value),
         )?;
+        self.field_written(hash, field, value, deadline_ms, old_deadline)
+    }
+
+    /// HSET's write of one field: stores `field` with `value` and no deadline, as
+    /// [`put_field`](Self::put_field) would after [`stored_deadline`](Self::stored_deadline),
+    /// finding the old field and writing the new one in one descent. True if the field is new.
+    pub(crate) fn set_field(
+        &mut self,
+        hash: &mut HashWrite,
+        field: &[u8],
+        value: &[u8],
+    ) -> Result<bool> {
+        let key = field_key(hash.coll.key_id, field);
+        let old = self.replace_element(&key, field, &encode_field(0, value))?;
+        let old_deadline = match old {
+            Some(payload) => Some(decode_field(&payload)?.deadline_ms),
+            None => None,
+        };
+        self.field_written(hash, field, value, 0, old_deadline)?;
+        Ok(old_deadline.is_none())
+    }
+
+    /// What follows the write of a field (deadline `deadline_ms`, 0 = none) that had
+    /// `old_deadline` (`None`: it is new): the count, the deadline index, the volatile count
+    /// and the encoding flags.
+    fn field_written(
+        &mut self,
+        hash: &mut HashWrite,
+        field: &[u8],
+        value: &[u8],
+        deadline_ms: u64,
+        old_deadline: Option<u64>,
+    ) -> Result<()> {
         if old_deadline.is_none() {
             hash.coll.count += 1;
         }
