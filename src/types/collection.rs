@@ -305,9 +305,9 @@ impl WriteTxn<'_> {
         let map_size = self.core.storage.map_size;
         let err = |e| Error::from_lmdb(e, map_size);
         let mut cursor = self.rw()?.open_rw_cursor(elements).map_err(err)?;
-        let old = match cursor.get(Some(&key), None, MDB_SET_RANGE) {
-            Ok((Some(found), raw)) if found == &key[..] => {
-                let (stored, old) = if element::is_long(&key) {
+        let old = match cursor.get(Some(key), None, MDB_SET_RANGE) {
+            Ok((Some(found), raw)) if found == key => {
+                let (stored, old) = if element::is_long(key) {
                     element::split_long_value(raw).ok_or(Error::Corrupt("element entry"))?
                 } else {
                     (element, raw)
