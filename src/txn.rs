@@ -12,6 +12,7 @@ use std::cell::Cell;
 use std::ops::Deref;
 
 use lmdb::{Cursor, RoTransaction, RwTransaction, Transaction, WriteFlags};
+use lmdb_sys::MDB_SET_RANGE;
 
 use crate::error::{Error, Result};
 use crate::storage::codec::{self, EncodedKey, ExpiryKey};
@@ -146,12 +147,7 @@ impl<'s> ReadTxn<'s> {
         let Some(raw) = self.record(encoded.as_bytes())? else {
             return Ok(None);
         };
-        let meta = Meta::decode(raw)?;
-        if codec::is_long_key(key) && meta.full_key != Some(key) {
-            // Two long keys sharing a 400-byte prefix and both 64-bit hashes.
-            return Err(Error::Corrupt("long key hash collision"));
-        }
-        Ok(Some(meta))
+        decode_record(raw, key).map(Some)
     }
 
     /// The live (not expired) record of `key` in the current database.
@@ -228,6 +224,8 @@ impl<'s> ReadTxn<'s> {
 /// Dropping it without committing (the closure returned `Err`, or panicked) rolls everything
 /// back.
 pub struct WriteTxn<'s> {
+    /// Declared before `read`, so closed before the transaction in it ends.
+    keys_cursor: KeysCursor,
     read: ReadTxn<'s>,
     /// Keys written, for watchers and blocked readers, packed as `db:u8 + len:u32 + key` in one
     /// buffer. Always recorded: a watch registered while this transaction runs must still see
@@ -246,6 +244,50 @@ pub struct WriteTxn<'s> {
     pub(crate) reclaim_queued: bool,
     /// How far the data file may have grown, for the disk reservation.
     growth: Growth,
+}
+
+/// A cursor on the `keys` database, open for a write transaction's life (from its first use),
+/// through which the transaction reads and writes key records. Writing the record it has just
+/// read then finds the cursor on the right leaf page, and LMDB (`mdb_cursor_set` looks at the
+/// cursor's page first) skips the descent from the root: a command that opens a key, changes
+/// it and saves its record descends the `keys` tree once instead of two or three times.
+struct KeysCursor(Cell<*mut lmdb_sys::MDB_cursor>);
+
+impl KeysCursor {
+    fn close(&self) {
+        let cursor = self.0.replace(std::ptr::null_mut());
+        if !cursor.is_null() {
+            // SAFETY: `cursor` was opened in the write transaction of the `WriteTxn` holding
+            // this, which is still open: `WriteTxn` declares this field before the transaction
+            // (so it drops first) and `into_raw` closes it before handing the transaction out.
+            // The pointer was swapped out above, so it is closed once.
+            unsafe { lmdb_sys::mdb_cursor_close(cursor) };
+        }
+    }
+}
+
+impl Drop for KeysCursor {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+/// Decodes the record `raw` of `key`, verifying the full key of the long form.
+fn decode_record<'a>(raw: &'a [u8], key: &[u8]) -> Result<Meta<'a>> {
+    let meta = Meta::decode(raw)?;
+    if codec::is_long_key(key) && meta.full_key != Some(key) {
+        // Two long keys sharing a 400-byte prefix and both 64-bit hashes.
+        return Err(Error::Corrupt("long key hash collision"));
+    }
+    Ok(meta)
+}
+
+/// An `MDB_val` over `bytes`, which must outlive its use.
+fn mdb_val(bytes: &[u8]) -> lmdb_sys::MDB_val {
+    lmdb_sys::MDB_val {
+        mv_size: bytes.len(),
+        mv_data: bytes.as_ptr() as *mut std::ffi::c_void,
+    }
 }
 
 /// A write transaction's estimate of how far it may have grown the data file, against the
@@ -277,6 +319,7 @@ impl<'s> WriteTxn<'s> {
         (end, held): (u64, u64),
     ) -> WriteTxn<'s> {
         WriteTxn {
+            keys_cursor: KeysCursor(Cell::new(std::ptr::null_mut())),
             read: ReadTxn::new(core, Raw::Rw(raw), db),
             touched: Vec::new(),
             woken: Vec::new(),
@@ -316,6 +359,7 @@ impl<'s> WriteTxn<'s> {
     }
 
     pub(crate) fn into_raw(self) -> Option<RwTransaction<'s>> {
+        self.keys_cursor.close();
         match self.read.raw {
             Raw::Rw(txn) => Some(txn),
             Raw::Ro(_) => None,
@@ -327,6 +371,87 @@ impl<'s> WriteTxn<'s> {
             Raw::Rw(txn) => Ok(txn),
             Raw::Ro(_) => Err(Error::Corrupt("write through a read-only transaction")),
         }
+    }
+
+    /// The keys cursor, opened on first use.
+    fn keys_cursor(&self) -> Result<*mut lmdb_sys::MDB_cursor> {
+        let open = self.keys_cursor.0.get();
+        if !open.is_null() {
+            return Ok(open);
+        }
+        let Raw::Rw(txn) = &self.read.raw else {
+            return Err(Error::Corrupt("write through a read-only transaction"));
+        };
+        let mut cursor = std::ptr::null_mut();
+        // SAFETY: `txn.txn()` is this WriteTxn's open write transaction and the dbi one of its
+        // environment's databases; LMDB writes the new cursor's address into `cursor`.
+        let rc = unsafe {
+            lmdb_sys::mdb_cursor_open(txn.txn(), self.core.storage.keys.dbi(), &mut cursor)
+        };
+        if rc != 0 {
+            return Err(self.lmdb_err(lmdb::Error::from_err_code(rc)));
+        }
+        self.keys_cursor.0.set(cursor);
+        Ok(cursor)
+    }
+
+    /// The record stored under `encoded` in the `keys` database, read through the keys cursor
+    /// (which stays on its page for the write that usually follows).
+    pub(crate) fn record_here(&self, encoded: &[u8]) -> Result<Option<&[u8]>> {
+        let cursor = self.keys_cursor()?;
+        let mut key = mdb_val(encoded);
+        let mut data = mdb_val(&[]);
+        // SAFETY: the cursor is open in this transaction; `key` points into `encoded`, alive
+        // for the call; LMDB points `key` and `data` at the entry found, in the transaction's
+        // pages.
+        let rc = unsafe { lmdb_sys::mdb_cursor_get(cursor, &mut key, &mut data, MDB_SET_RANGE) };
+        match rc {
+            0 => {}
+            lmdb_sys::MDB_NOTFOUND => return Ok(None),
+            code => return Err(self.lmdb_err(lmdb::Error::from_err_code(code))),
+        }
+        // SAFETY: LMDB pointed `key` and `data` at the found entry's bytes, which stay valid
+        // and unchanged until this transaction writes, and writing takes `&mut self`, which
+        // the returned borrow of `self` rules out while it lives.
+        let (found, value) = unsafe {
+            (
+                std::slice::from_raw_parts(key.mv_data as *const u8, key.mv_size),
+                std::slice::from_raw_parts(data.mv_data as *const u8, data.mv_size),
+            )
+        };
+        Ok((found == encoded).then_some(value))
+    }
+
+    /// Room for a record of `len` bytes under `encoded` in the `keys` database, written through
+    /// the keys cursor; the caller fills it.
+    fn reserve_here(&mut self, encoded: &[u8], len: usize) -> Result<&mut [u8]> {
+        self.note_growth(encoded.len() + len)?;
+        let cursor = self.keys_cursor()?;
+        let mut key = mdb_val(encoded);
+        let mut data = lmdb_sys::MDB_val {
+            mv_size: len,
+            mv_data: std::ptr::null_mut(),
+        };
+        // SAFETY: the cursor is open in this write transaction; `key` points into `encoded`,
+        // alive for the call. With MDB_RESERVE LMDB copies the key, makes room for `len`
+        // bytes and points `data` at it.
+        let rc =
+            unsafe { lmdb_sys::mdb_cursor_put(cursor, &mut key, &mut data, lmdb_sys::MDB_RESERVE) };
+        if rc != 0 {
+            return Err(self.lmdb_err(lmdb::Error::from_err_code(rc)));
+        }
+        // SAFETY: LMDB reserved `len` writable bytes at `data.mv_data` in a page this
+        // transaction owns; they stay valid until its next write, which needs `&mut self`,
+        // held by the returned borrow.
+        Ok(unsafe { std::slice::from_raw_parts_mut(data.mv_data.cast::<u8>(), len) })
+    }
+
+    /// Writes `value` as the record of `encoded` in the `keys` database, through the keys
+    /// cursor.
+    pub(crate) fn put_record_here(&mut self, encoded: &[u8], value: &[u8]) -> Result<()> {
+        self.reserve_here(encoded, value.len())?
+            .copy_from_slice(value);
+        Ok(())
     }
 
     pub(crate) fn put_raw(&mut self, db: lmdb::Database, key: &[u8], value: &[u8]) -> Result<()> {
@@ -404,7 +529,11 @@ impl<'s> WriteTxn<'s> {
         read: impl FnOnce(&[u8]) -> R,
     ) -> Result<Option<(EncodedKey, KeyInfo, R)>> {
         let encoded = EncodedKey::new(self.db, key);
-        let found = match self.meta_any(&encoded, key)? {
+        let meta = match self.record_here(encoded.as_bytes())? {
+            Some(raw) => Some(decode_record(raw, key)?),
+            None => None,
+        };
+        let found = match meta {
             None => return Ok(None),
             Some(meta) => {
                 let info = KeyInfo::of(&meta)?;
@@ -507,18 +636,7 @@ impl<'s> WriteTxn<'s> {
         body: &[u8],
     ) -> Result<()> {
         let header_len = header.len();
-        self.note_growth(encoded.as_bytes().len() + header_len + body.len())?;
-        let keys = self.core.storage.keys;
-        let map_size = self.core.storage.map_size;
-        let slot = self
-            .rw()?
-            .reserve(
-                keys,
-                &encoded.as_bytes(),
-                header_len + body.len(),
-                WriteFlags::empty(),
-            )
-            .map_err(|e| Error::from_lmdb(e, map_size))?;
+        let slot = self.reserve_here(encoded.as_bytes(), header_len + body.len())?;
         header.write(&mut slot[..header_len]);
         slot[header_len..].copy_from_slice(body);
         Ok(())

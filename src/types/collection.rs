@@ -264,11 +264,10 @@ impl WriteTxn<'_> {
         // A write that changed only elements (an update in place) within the second of the
         // last one leaves the record as it is: rewriting equal bytes would still copy its page
         // (and the pages above it) in the transaction.
-        let unchanged =
-            !collection.is_new && self.record(collection.encoded.as_bytes())? == Some(&record[..]);
+        let unchanged = !collection.is_new
+            && self.record_here(collection.encoded.as_bytes())? == Some(&record[..]);
         if !unchanged {
-            let keys = self.core.storage.keys;
-            self.put_raw(keys, collection.encoded.as_bytes(), &record)?;
+            self.put_record_here(collection.encoded.as_bytes(), &record)?;
         }
         self.touch(collection.encoded.db(), key);
         Ok(())
