@@ -78,16 +78,20 @@ impl<'a> Meta<'a> {
 
     /// For a collection: its key id, element count and the type state that follows them.
     pub(crate) fn collection(&self) -> Result<(u64, u64, &'a [u8])> {
-        let body = self.body;
-        if body.len() < 16 {
-            return Err(Error::Corrupt("collection header"));
-        }
-        Ok((
-            super::codec::read_u64(&body[..8]),
-            super::codec::read_u64(&body[8..16]),
-            &body[16..],
-        ))
+        collection_parts(self.body)
     }
+}
+
+/// The key id, count and state in the body of a collection's record.
+pub(crate) fn collection_parts(body: &[u8]) -> Result<(u64, u64, &[u8])> {
+    if body.len() < 16 {
+        return Err(Error::Corrupt("collection header"));
+    }
+    Ok((
+        super::codec::read_u64(&body[..8]),
+        super::codec::read_u64(&body[8..16]),
+        &body[16..],
+    ))
 }
 
 /// The header fields of a record about to be written.

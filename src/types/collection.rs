@@ -12,6 +12,7 @@ use lmdb_sys::{MDB_LAST, MDB_NEXT, MDB_PREV, MDB_SET_RANGE};
 use crate::error::{Error, Result};
 use crate::storage::codec::EncodedKey;
 use crate::storage::element::{self, ElementKey, ElementKind};
+use crate::storage::meta;
 use crate::txn::{ReadTxn, WriteTxn};
 use crate::types::KeyType;
 
@@ -194,13 +195,14 @@ impl WriteTxn<'_> {
         key: &[u8],
         kind: KeyType,
     ) -> Result<Option<Collection>> {
-        let Some((encoded, info)) = self.find_typed(key, kind)? else {
+        // The state read in the same search.
+        let found = self.find_typed_with(key, kind, |body| {
+            meta::collection_parts(body).map(|(_, _, state)| state.to_vec())
+        })?;
+        let Some((encoded, info, state)) = found else {
             return Ok(None);
         };
-        let state = match self.meta_any(&encoded, key)? {
-            Some(meta) => meta.collection()?.2.to_vec(),
-            None => return Err(Error::Corrupt("collection vanished")),
-        };
+        let state = state?;
         Ok(Some(Collection {
             encoded,
             kind,
