@@ -72,7 +72,10 @@ impl Reserve {
             return Ok(have);
         }
         // Generously first, then only what is needed.
-        let generous = end.saturating_add(STEP).next_multiple_of(1 << 20);
+        let generous = end
+            .saturating_add(STEP)
+            .checked_next_multiple_of(1 << 20)
+            .unwrap_or(u64::MAX);
         for target in [generous, end] {
             match self.allocate(have, target) {
                 Ok(()) => {
