@@ -112,7 +112,7 @@ fn unsupported(e: &std::io::Error) -> bool {
 fn fallocate(file: &File, offset: u64, len: u64) -> std::io::Result<()> {
     use std::os::fd::AsRawFd;
     let (Ok(offset), Ok(len)) = (libc::off_t::try_from(offset), libc::off_t::try_from(len)) else {
-        return Err(std::io::Error::from_raw_os_error(libc::EINVAL));
+        return Err(std::io::Error::from_raw_os_error(libc::EFBIG));
     };
     loop {
         // SAFETY: fallocate only reads its integer arguments; the descriptor is owned by
