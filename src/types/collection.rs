@@ -289,24 +289,39 @@ impl WriteTxn<'_> {
     }
 
     /// Writes `payload` for `element` under `key`, as [`put_element`](Self::put_element), and
-    /// returns the payload it replaced, if any, in one descent of the B-tree: the cursor that
-    /// looks for the old entry writes the new one where it stands (LMDB then searches only the
-    /// leaf page the cursor is on).
+    /// returns the payload it replaced, if any, in one descent of the B-tree (see
+    /// [`update_element`](Self::update_element)).
     pub(crate) fn replace_element(
         &mut self,
         key: &ElementKey,
         element: &[u8],
         payload: &[u8],
     ) -> Result<Option<Vec<u8>>> {
-        let mut value = Vec::new();
-        element::entry_value(element, payload, &mut value);
+        self.update_element(key, element, payload.len(), |old| {
+            Ok((Some(payload.to_vec()), old.map(<[u8]>::to_vec)))
+        })
+    }
+
+    /// Reads the payload of `element` under `key` (`None` if absent) and hands it to `decide`,
+    /// which returns the payload to write instead (`None`: write nothing; at most
+    /// `max_payload` bytes) and what to return; in one descent of the B-tree: the cursor that finds the old entry writes the new one
+    /// where it stands (LMDB then searches only the leaf page the cursor is on).
+    pub(crate) fn update_element<R>(
+        &mut self,
+        key: &ElementKey,
+        element: &[u8],
+        max_payload: usize,
+        decide: impl FnOnce(Option<&[u8]>) -> Result<(Option<Vec<u8>>, R)>,
+    ) -> Result<R> {
         let key = key.as_bytes();
-        self.note_growth(key.len() + value.len())?;
         let elements = self.core.storage.elements;
         let map_size = self.core.storage.map_size;
         let err = |e| Error::from_lmdb(e, map_size);
+        // Counted up front, for the largest write `decide` may ask for: the growth estimate
+        // cannot be raised while the cursor holds the transaction.
+        self.note_growth(key.len() + element.len() + max_payload)?;
         let mut cursor = self.rw()?.open_rw_cursor(elements).map_err(err)?;
-        let old = match cursor.get(Some(key), None, MDB_SET_RANGE) {
+        let (payload, out, existed) = match cursor.get(Some(key), None, MDB_SET_RANGE) {
             Ok((Some(found), raw)) if found == key => {
                 let (stored, old) = if element::is_long(key) {
                     element::split_long_value(raw).ok_or(Error::Corrupt("element entry"))?
@@ -316,18 +331,26 @@ impl WriteTxn<'_> {
                 if stored != element {
                     return Err(Error::Corrupt("long element hash collision"));
                 }
-                Some(old.to_vec())
+                let (payload, out) = decide(Some(old))?;
+                (payload, out, true)
             }
-            Ok(_) | Err(lmdb::Error::NotFound) => None,
+            Ok(_) | Err(lmdb::Error::NotFound) => {
+                let (payload, out) = decide(None)?;
+                (payload, out, false)
+            }
             Err(e) => return Err(err(e)),
         };
-        let flags = if old.is_some() {
-            WriteFlags::CURRENT
-        } else {
-            WriteFlags::empty()
-        };
-        cursor.put(&key, &value, flags).map_err(err)?;
-        Ok(old)
+        if let Some(payload) = payload {
+            let mut value = Vec::new();
+            element::entry_value(element, &payload, &mut value);
+            let flags = if existed {
+                WriteFlags::CURRENT
+            } else {
+                WriteFlags::empty()
+            };
+            cursor.put(&key, &value, flags).map_err(err)?;
+        }
+        Ok(out)
     }
 
     /// Deletes the entry under `key`; true if it existed.

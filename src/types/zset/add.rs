@@ -4,6 +4,7 @@
 use bytes::Bytes;
 
 use super::score::parse_score;
+use super::{decode_member_score, member_key, zset_prepare};
 use crate::error::{Error, Result};
 use crate::store::store_ops;
 use crate::txn::{ReadTxn, WriteTxn};
@@ -112,6 +113,20 @@ enum Added {
     Existing(f64, bool),
     /// Nothing: a condition (NX, XX, GT, LT) held it back.
     Skipped,
+}
+
+/// What ZADD decided for one member, on its current score.
+enum Decided {
+    /// Held back by NX, XX, GT or LT.
+    Skip,
+    /// Already at this score.
+    Same(f64),
+    /// Its entry now holds `stored` (`score` as stored); `old` is the score it had, if any.
+    Put {
+        score: f64,
+        stored: f64,
+        old: Option<f64>,
+    },
 }
 
 impl WriteTxn<'_> {
@@ -241,29 +256,44 @@ impl WriteTxn<'_> {
         incr: bool,
         options: ZAddOptions,
     ) -> Result<Added> {
-        let Some(current) = self.zset_score_of(zset.key_id, member)? else {
-            if options.xx {
-                return Ok(Added::Skipped);
+        // Decided on the current score, read in the same descent that writes the new one.
+        let key = member_key(zset.key_id, member);
+        let decided = self.update_element(&key, member, 8, |old| {
+            let current = old.map(decode_member_score).transpose()?;
+            let (score, old) = match current {
+                None if options.xx => return Ok((None, Decided::Skip)),
+                None => (score, None),
+                Some(_) if options.nx => return Ok((None, Decided::Skip)),
+                Some(current) => {
+                    let score = if incr { score + current } else { score };
+                    if score.is_nan() {
+                        return Err(Error::ScoreNan);
+                    }
+                    if (options.lt && score >= current) || (options.gt && score <= current) {
+                        return Ok((None, Decided::Skip));
+                    }
+                    // Redis replies with the score it computed, even where it stores -0 as 0.
+                    if score == current {
+                        return Ok((None, Decided::Same(score)));
+                    }
+                    (score, Some(current))
+                }
+            };
+            let stored = zset_prepare(zset, member, old.is_none(), score);
+            let bits = stored.to_bits().to_be_bytes().to_vec();
+            Ok((Some(bits), Decided::Put { score, stored, old }))
+        })?;
+        match decided {
+            Decided::Skip => Ok(Added::Skipped),
+            Decided::Same(score) => Ok(Added::Existing(score, false)),
+            Decided::Put { score, stored, old } => {
+                self.zset_index(zset, member, old, stored)?;
+                Ok(match old {
+                    None => Added::New(score),
+                    Some(_) => Added::Existing(score, true),
+                })
             }
-            self.zset_put(zset, member, None, score)?;
-            return Ok(Added::New(score));
-        };
-        if options.nx {
-            return Ok(Added::Skipped);
         }
-        let score = if incr { score + current } else { score };
-        if score.is_nan() {
-            return Err(Error::ScoreNan);
-        }
-        if (options.lt && score >= current) || (options.gt && score <= current) {
-            return Ok(Added::Skipped);
-        }
-        // Redis replies with the score it computed, even where it stores -0 as 0.
-        if score == current {
-            return Ok(Added::Existing(score, false));
-        }
-        self.zset_put(zset, member, Some(current), score)?;
-        Ok(Added::Existing(score, true))
     }
 
     /// ZREM: removes `members`; the number that were there. The key goes with its last member.

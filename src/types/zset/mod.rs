@@ -100,6 +100,25 @@ fn decode_member_score(payload: &[u8]) -> Result<f64> {
     Ok(f64::from_bits(u64::from_be_bytes(bits)))
 }
 
+/// Counts a new member (`is_new`) of `zset` and switches it to the skiplist encoding when it
+/// outgrows a listpack; the score to store for `score` (a listpack stores -0 as the integer 0).
+fn zset_prepare(zset: &mut Collection, member: &[u8], is_new: bool, score: f64) -> f64 {
+    if is_new {
+        zset.count += 1;
+    }
+    if zset.count > LISTPACK_MAX_ENTRIES || member.len() > LISTPACK_MAX_VALUE {
+        match zset.state.first_mut() {
+            Some(flags) => *flags |= SKIPLIST,
+            None => zset.state.push(SKIPLIST),
+        }
+    }
+    if score == 0.0 && !is_skiplist(&zset.state) {
+        0.0
+    } else {
+        score
+    }
+}
+
 /// Owned copies of borrowed (member, score) pairs.
 fn owned(member: &[u8], score: f64) -> (Bytes, f64) {
     (Bytes::copy_from_slice(member), score)
@@ -133,21 +152,21 @@ impl WriteTxn<'_> {
         old: Option<f64>,
         score: f64,
     ) -> Result<()> {
-        if old.is_none() {
-            zset.count += 1;
-        }
-        if zset.count > LISTPACK_MAX_ENTRIES || member.len() > LISTPACK_MAX_VALUE {
-            match zset.state.first_mut() {
-                Some(flags) => *flags |= SKIPLIST,
-                None => zset.state.push(SKIPLIST),
-            }
-        }
-        // A listpack stores -0 as the integer 0.
-        let score = if score == 0.0 && !is_skiplist(&zset.state) {
-            0.0
-        } else {
-            score
-        };
+        let score = zset_prepare(zset, member, old.is_none(), score);
+        let bits = score.to_bits().to_be_bytes();
+        self.put_element(&member_key(zset.key_id, member), member, &bits)?;
+        self.zset_index(zset, member, old, score)
+    }
+
+    /// The score index and rank index part of [`zset_put`](Self::zset_put), for a member whose
+    /// own entry already has its new score `score` (as [`zset_prepare`] gave it).
+    pub(super) fn zset_index(
+        &mut self,
+        zset: &Collection,
+        member: &[u8],
+        old: Option<f64>,
+        score: f64,
+    ) -> Result<()> {
         let key_id = zset.key_id;
         let levels = rank::levels_of(&zset.state);
         let new_key = index_key(key_id, score, member);
@@ -158,8 +177,6 @@ impl WriteTxn<'_> {
         } else {
             self.rank_insert(key_id, levels, suffix(&new_key))?;
         }
-        let bits = score.to_bits().to_be_bytes();
-        self.put_element(&member_key(key_id, member), member, &bits)?;
         let marker = if score == 0.0 && score.is_sign_negative() {
             index::NEG_ZERO
         } else {
