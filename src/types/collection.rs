@@ -86,15 +86,7 @@ impl ReadTxn<'_> {
             Err(lmdb::Error::NotFound) => return Ok(None),
             Err(e) => return Err(self.lmdb_err(e)),
         };
-        let (stored, payload) = if element::is_long(key.as_bytes()) {
-            element::split_long_value(raw).ok_or(Error::Corrupt("element entry"))?
-        } else {
-            (element, raw)
-        };
-        if stored != element {
-            return Err(Error::Corrupt("long element hash collision"));
-        }
-        Ok(Some(payload))
+        entry_payload(key.as_bytes(), element, raw).map(Some)
     }
 
     /// Walks the entries of kind `kind` of collection `key_id`, forward from order `from`
@@ -186,6 +178,20 @@ fn end_of_kind(key_id: u64, kind: ElementKind) -> Vec<u8> {
         end = (key_id.wrapping_add(1)).to_be_bytes().to_vec();
     }
     end
+}
+
+/// The payload in `raw`, the stored value of element key `key` built for `element`,
+/// verifying the full element of the long form.
+fn entry_payload<'a>(key: &[u8], element: &[u8], raw: &'a [u8]) -> Result<&'a [u8]> {
+    let (stored, payload) = if element::is_long(key) {
+        element::split_long_value(raw).ok_or(Error::Corrupt("element entry"))?
+    } else {
+        (element, raw)
+    };
+    if stored != element {
+        return Err(Error::Corrupt("long element hash collision"));
+    }
+    Ok(payload)
 }
 
 impl WriteTxn<'_> {
@@ -302,10 +308,23 @@ impl WriteTxn<'_> {
         })
     }
 
+    /// A cursor that writes on the `elements` database, once `bytes` of writes through it are
+    /// counted towards the transaction's growth (it cannot be counted while the cursor holds
+    /// the transaction).
+    pub(crate) fn elements_writer(&mut self, bytes: usize) -> Result<lmdb::RwCursor<'_>> {
+        self.note_growth(bytes)?;
+        let elements = self.core.storage.elements;
+        let map_size = self.core.storage.map_size;
+        self.rw()?
+            .open_rw_cursor(elements)
+            .map_err(|e| Error::from_lmdb(e, map_size))
+    }
+
     /// Reads the payload of `element` under `key` (`None` if absent) and hands it to `decide`,
     /// which returns the payload to write instead (`None`: write nothing; at most
-    /// `max_payload` bytes) and what to return; in one descent of the B-tree: the cursor that finds the old entry writes the new one
-    /// where it stands (LMDB then searches only the leaf page the cursor is on).
+    /// `max_payload` bytes) and what to return; in one descent of the B-tree: the cursor that
+    /// finds the old entry writes the new one where it stands (LMDB then searches only the
+    /// leaf page the cursor is on).
     pub(crate) fn update_element<R>(
         &mut self,
         key: &ElementKey,
@@ -314,24 +333,13 @@ impl WriteTxn<'_> {
         decide: impl FnOnce(Option<&[u8]>) -> Result<(Option<Vec<u8>>, R)>,
     ) -> Result<R> {
         let key = key.as_bytes();
-        let elements = self.core.storage.elements;
         let map_size = self.core.storage.map_size;
         let err = |e| Error::from_lmdb(e, map_size);
-        // Counted up front, for the largest write `decide` may ask for: the growth estimate
-        // cannot be raised while the cursor holds the transaction.
-        self.note_growth(key.len() + element.len() + max_payload)?;
-        let mut cursor = self.rw()?.open_rw_cursor(elements).map_err(err)?;
+        // Counted for the largest write `decide` may ask for.
+        let mut cursor = self.elements_writer(key.len() + element.len() + max_payload)?;
         let (payload, out, existed) = match cursor.get(Some(key), None, MDB_SET_RANGE) {
             Ok((Some(found), raw)) if found == key => {
-                let (stored, old) = if element::is_long(key) {
-                    element::split_long_value(raw).ok_or(Error::Corrupt("element entry"))?
-                } else {
-                    (element, raw)
-                };
-                if stored != element {
-                    return Err(Error::Corrupt("long element hash collision"));
-                }
-                let (payload, out) = decide(Some(old))?;
+                let (payload, out) = decide(Some(entry_payload(key, element, raw)?))?;
                 (payload, out, true)
             }
             Ok(_) | Err(lmdb::Error::NotFound) => {

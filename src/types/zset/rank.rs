@@ -416,15 +416,9 @@ impl WriteTxn<'_> {
         self.rank_insert(key_id, levels, new)
     }
 
-    /// A cursor on the `elements` database that writes, once `writes` count updates are
-    /// counted towards the transaction's growth.
+    /// A cursor on the `elements` database for `writes` count updates.
     fn rank_cursor(&mut self, writes: usize) -> Result<RwCursor<'_>> {
-        self.note_growth(writes * (LEVEL_PREFIX + 8 + 64))?;
-        let elements = self.core.storage.elements;
-        let map_size = self.core.storage.map_size;
-        self.rw()?
-            .open_rw_cursor(elements)
-            .map_err(|e| Error::from_lmdb(e, map_size))
+        self.elements_writer(writes * (LEVEL_PREFIX + 8 + 64))
     }
 
     /// Adds one to (`up`) or takes one from the count of the range holding `suffix` on every
