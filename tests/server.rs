@@ -116,13 +116,7 @@ pub fn expect(socket: &mut TcpStream, expected: &[u8]) -> TestResult {
 
 /// A request as RESP multibulk.
 pub fn request(args: &[&[u8]]) -> Vec<u8> {
-    let mut out = format!("*{}\r\n", args.len()).into_bytes();
-    for arg in args {
-        out.extend_from_slice(format!("${}\r\n", arg.len()).as_bytes());
-        out.extend_from_slice(arg);
-        out.extend_from_slice(b"\r\n");
-    }
-    out
+    keyp::resp::Reply::bulks(args).to_bytes(keyp::resp::Protocol::Resp2)
 }
 
 pub fn read_exactly(socket: &mut TcpStream, len: usize) -> std::io::Result<Vec<u8>> {

@@ -92,13 +92,7 @@ pub fn parse_frame(buf: &[u8]) -> Option<(Frame, usize)> {
 
 /// Encodes a command as a RESP2 multibulk request.
 pub fn encode_command(args: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = format!("*{}\r\n", args.len()).into_bytes();
-    for arg in args {
-        out.extend_from_slice(format!("${}\r\n", arg.len()).as_bytes());
-        out.extend_from_slice(arg);
-        out.extend_from_slice(b"\r\n");
-    }
-    out
+    keyp::resp::Reply::bulks(args).to_bytes(keyp::resp::Protocol::Resp2)
 }
 
 /// A `redis-server` started for the test on a free 127.0.0.1 port; killed (by its PID) on
