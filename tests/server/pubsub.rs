@@ -8,7 +8,7 @@ use std::net::TcpStream;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use super::{eventually, exchange, read_exactly, request, start, TestResult};
+use super::{eventually, exchange, read_exactly, request, start, TestResult, TestServer};
 
 /// A RESP2 `message` push.
 fn message(channel: &[u8], payload: &[u8]) -> Vec<u8> {
@@ -44,15 +44,21 @@ fn expect(socket: &mut TcpStream, expected: &[u8]) -> TestResult {
     Ok(())
 }
 
-#[test]
-fn a_subscriber_that_does_not_read_stalls_no_one_and_is_dropped() -> TestResult {
-    let server = start(|_| {})?;
+/// A connection subscribed to channel `flood` (and not reading what comes).
+fn flood_subscriber(server: &TestServer) -> Result<TcpStream, Box<dyn std::error::Error>> {
     let mut subscriber = server.raw()?;
     exchange(
         &mut subscriber,
         &request(&[b"SUBSCRIBE", b"flood"]),
         b"*3\r\n$9\r\nsubscribe\r\n$5\r\nflood\r\n:1\r\n",
     )?;
+    Ok(subscriber)
+}
+
+#[test]
+fn a_subscriber_that_does_not_read_stalls_no_one_and_is_dropped() -> TestResult {
+    let server = start(|_| {})?;
+    let mut subscriber = flood_subscriber(&server)?;
     // Served by the event loop: a stalled loop makes their reads time out (and the test fail).
     let mut publisher = server.raw()?;
     publisher.set_read_timeout(Some(Duration::from_secs(5)))?;
@@ -162,12 +168,7 @@ fn a_reading_subscriber_gets_every_message_in_order_with_its_replies() -> TestRe
 #[test]
 fn shutdown_does_not_wait_for_a_subscriber_that_does_not_read() -> TestResult {
     let server = start(|_| {})?;
-    let mut subscriber = server.raw()?;
-    exchange(
-        &mut subscriber,
-        &request(&[b"SUBSCRIBE", b"flood"]),
-        b"*3\r\n$9\r\nsubscribe\r\n$5\r\nflood\r\n:1\r\n",
-    )?;
+    let subscriber = flood_subscriber(&server)?;
     let mut publisher = server.raw()?;
     publisher.set_read_timeout(Some(Duration::from_secs(5)))?;
     // 16 MiB: more than the sockets hold, under the limit.
