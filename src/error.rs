@@ -156,6 +156,10 @@ pub enum Error {
         "ERR the data directory {0} is already open in this process: clone the open Store instead"
     )]
     AlreadyOpen(String),
+    /// The data directory is open in another process, and this open or that one uses
+    /// [`Durability::WriteAheadLog`](crate::Durability::WriteAheadLog), which needs it alone.
+    #[error("ERR the data directory {0} is open in another process")]
+    InUse(String),
     /// An integer argument outside the range a command accepts, with the bounds Redis names
     /// (HRANDFIELD's count: -(2^63 - 1) to 2^63 - 1).
     #[error("ERR value is out of range, value must between {min} and {max}")]

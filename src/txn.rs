@@ -17,7 +17,7 @@ use lmdb_sys::MDB_SET_RANGE;
 use crate::error::{Error, Result};
 use crate::storage::codec::{self, EncodedKey, ExpiryKey};
 use crate::storage::meta::{Header, Meta};
-use crate::storage::reserve;
+use crate::storage::{self, reserve, wal};
 use crate::store::Core;
 use crate::types::KeyType;
 
@@ -244,6 +244,9 @@ pub struct WriteTxn<'s> {
     pub(crate) reclaim_queued: bool,
     /// How far the data file may have grown, for the disk reservation.
     growth: Growth,
+    /// With the write-ahead log: the LMDB entries written, packed as `db:u8 + len:u32 + key`
+    /// (`db` indexing `Storage::databases`), whose final values make the commit's log record.
+    logged: Option<Vec<u8>>,
 }
 
 /// A cursor on the `keys` database, open for a write transaction's life (from its first use),
@@ -290,6 +293,13 @@ fn mdb_val(bytes: &[u8]) -> lmdb_sys::MDB_val {
     }
 }
 
+/// Adds entry `key` of database number `db` to a packed list of written entries.
+pub(crate) fn log_entry(logged: &mut Vec<u8>, db: u8, key: &[u8]) {
+    logged.push(db);
+    logged.extend_from_slice(&(key.len() as u32).to_be_bytes());
+    logged.extend_from_slice(key);
+}
+
 /// A write transaction's estimate of how far it may have grown the data file, against the
 /// disk blocks held for it (see `storage::reserve`).
 struct Growth {
@@ -332,7 +342,59 @@ impl<'s> WriteTxn<'s> {
                 grown: 0,
                 held,
             },
+            logged: core.storage.wal.is_some().then(Vec::new),
         }
+    }
+
+    /// Notes, for the write-ahead log, that entry `key` of `db` is written.
+    pub(crate) fn log_write(&mut self, db: lmdb::Database, key: &[u8]) {
+        if let Some(logged) = &mut self.logged {
+            log_entry(logged, self.read.core.storage.database_index(db), key);
+        }
+    }
+
+    /// The write-ahead log record of this transaction: the final value (or absence) of every
+    /// entry it wrote. `None` without the log or when nothing was written.
+    pub(crate) fn log_record(&self) -> Result<Option<Vec<u8>>> {
+        let Some(logged) = &self.logged else {
+            return Ok(None);
+        };
+        let mut entries: Vec<(u8, &[u8])> = Vec::new();
+        let mut rest = &logged[..];
+        while let [db, a, b, c, d, tail @ ..] = rest {
+            let len = u32::from_be_bytes([*a, *b, *c, *d]) as usize;
+            let Some((key, tail)) = tail.split_at_checked(len) else {
+                return Err(Error::Corrupt("write log"));
+            };
+            entries.push((*db, key));
+            rest = tail;
+        }
+        if entries.is_empty() {
+            return Ok(None);
+        }
+        entries.sort_unstable();
+        entries.dedup();
+        let dbs = self.core.storage.databases();
+        let mut record = Vec::new();
+        for (db, key) in entries {
+            let Some(&database) = dbs.get(usize::from(db)) else {
+                return Err(Error::Corrupt("write log"));
+            };
+            match self.raw.get(database, &key) {
+                Ok(value) => wal::encode_put(&mut record, db, key, value),
+                Err(lmdb::Error::NotFound) => wal::encode_del(&mut record, db, key),
+                Err(e) => return Err(self.lmdb_err(e)),
+            }
+        }
+        Ok(Some(record))
+    }
+
+    /// Takes the next collection key id (see `Storage::allocate_key_id`).
+    pub(crate) fn allocate_key_id(&mut self) -> Result<u64> {
+        let storage = &self.read.core.storage;
+        self.log_write(storage.system, storage::NEXT_KEY_ID);
+        let storage = &self.read.core.storage;
+        storage.allocate_key_id(self.rw()?)
     }
 
     /// Counts a write of `bytes` of key and value towards the growth of the data file, holding
@@ -363,6 +425,15 @@ impl<'s> WriteTxn<'s> {
         match self.read.raw {
             Raw::Rw(txn) => Some(txn),
             Raw::Ro(_) => None,
+        }
+    }
+
+    /// The raw write transaction and the write-ahead log's list of written entries, borrowed
+    /// together (for a cursor that notes its writes).
+    pub(crate) fn raw_and_log(&mut self) -> Result<(&mut RwTransaction<'s>, Option<&mut Vec<u8>>)> {
+        match &mut self.read.raw {
+            Raw::Rw(txn) => Ok((txn, self.logged.as_mut())),
+            Raw::Ro(_) => Err(Error::Corrupt("write through a read-only transaction")),
         }
     }
 
@@ -426,6 +497,7 @@ impl<'s> WriteTxn<'s> {
     /// the keys cursor; the caller fills it.
     fn reserve_here(&mut self, encoded: &[u8], len: usize) -> Result<&mut [u8]> {
         self.note_growth(encoded.len() + len)?;
+        self.log_write(self.read.core.storage.keys, encoded);
         let cursor = self.keys_cursor()?;
         let mut key = mdb_val(encoded);
         let mut data = lmdb_sys::MDB_val {
@@ -456,6 +528,7 @@ impl<'s> WriteTxn<'s> {
 
     pub(crate) fn put_raw(&mut self, db: lmdb::Database, key: &[u8], value: &[u8]) -> Result<()> {
         self.note_growth(key.len() + value.len())?;
+        self.log_write(db, key);
         let map_size = self.core.storage.map_size;
         self.rw()?
             .put(db, &key, &value, WriteFlags::empty())
@@ -465,6 +538,7 @@ impl<'s> WriteTxn<'s> {
     /// Deletes an LMDB entry; true if it existed.
     pub(crate) fn del_raw(&mut self, db: lmdb::Database, key: &[u8]) -> Result<bool> {
         self.note_growth(0)?;
+        self.log_write(db, key);
         let map_size = self.core.storage.map_size;
         match self.rw()?.del(db, &key, None) {
             Ok(()) => Ok(true),

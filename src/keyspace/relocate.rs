@@ -233,12 +233,11 @@ impl WriteTxn<'_> {
         let Some(id_bytes) = body.get_mut(..8) else {
             return Err(Error::Corrupt("collection header"));
         };
-        let core = self.core;
-        let new_id = core.storage.allocate_key_id(self.rw()?)?;
+        let new_id = self.allocate_key_id()?;
         id_bytes.copy_from_slice(&new_id.to_be_bytes());
         let old_prefix = info.key_id.to_be_bytes();
         let new_prefix = new_id.to_be_bytes();
-        let elements = core.storage.elements;
+        let elements = self.core.storage.elements;
         let mut after: Option<Vec<u8>> = None;
         loop {
             let batch = self.element_batch(&old_prefix, after.as_deref())?;
@@ -356,8 +355,7 @@ mod tests {
 
     /// Writes a fake list record with `count` elements, as a collection type will store it.
     fn fake_collection(tx: &mut WriteTxn<'_>, key: &[u8], count: u64) -> crate::Result<u64> {
-        let core = tx.core;
-        let id = core.storage.allocate_key_id(tx.rw()?)?;
+        let id = tx.allocate_key_id()?;
         let mut body = id.to_be_bytes().to_vec();
         body.extend_from_slice(&count.to_be_bytes());
         body.extend_from_slice(b"state");
@@ -367,7 +365,11 @@ mod tests {
             let mut element = id.to_be_bytes().to_vec();
             element.push(7);
             element.extend_from_slice(&i.to_be_bytes());
-            tx.put_raw(core.storage.elements, &element, format!("v{i}").as_bytes())?;
+            tx.put_raw(
+                tx.core.storage.elements,
+                &element,
+                format!("v{i}").as_bytes(),
+            )?;
         }
         Ok(id)
     }

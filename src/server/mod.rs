@@ -123,7 +123,7 @@ impl Server {
         let store = StoreOptions::new()
             .databases(config.databases)
             .durability(config.appendfsync.durability())
-            .write_map(config.writemap)
+            .write_map(config.write_map())
             .open(&config.dir)?;
         Server::with_store(config, store)
     }

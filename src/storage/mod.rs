@@ -6,8 +6,11 @@ pub(crate) mod element;
 pub(crate) mod hash;
 pub(crate) mod meta;
 pub(crate) mod reserve;
+pub(crate) mod wal;
 
 use std::path::Path;
+
+use wal::Wal;
 
 use lmdb::{Database, DatabaseFlags, Environment, EnvironmentFlags, Transaction, WriteFlags};
 
@@ -17,10 +20,13 @@ use crate::error::{Error, Result};
 pub(crate) const FORMAT_VERSION: u32 = 1;
 
 const FORMAT_KEY: &[u8] = b"format_version";
-const NEXT_KEY_ID: &[u8] = b"next_key_id";
+pub(crate) const NEXT_KEY_ID: &[u8] = b"next_key_id";
 
 /// The environment and handles of its named databases.
 pub(crate) struct Storage {
+    /// The write-ahead log (`Durability::WriteAheadLog`). Declared (so dropped) before `env`: it
+    /// holds read transactions of the environment.
+    pub(crate) wal: Option<Wal>,
     pub(crate) env: Environment,
     /// `db:u8 + hash:u64 + key` → metadata record.
     pub(crate) keys: Database,
@@ -36,12 +42,71 @@ pub(crate) struct Storage {
     pub(crate) map_size: usize,
     /// `map_size` in pages.
     limit_pages: u64,
-    /// Whether each commit waits for the disk (`Durability::Immediate`).
+    /// Whether each commit waits for the disk (`Durability::Immediate` and `WriteAheadLog`).
     pub(crate) sync_at_commit: bool,
     /// LMDB's page size, in bytes.
     page_size: u64,
     /// Disk blocks held ahead of the last page (see [`reserve`]).
     reserve: reserve::Reserve,
+    /// This process's lock on the directory against others. Declared last: released once the
+    /// environment has closed.
+    lock: DirLock,
+}
+
+impl Drop for Storage {
+    fn drop(&mut self) {
+        if let Some(wal) = &self.wal {
+            // Closing: a last checkpoint holds everything, so the log is not needed and the
+            // directory is a plain LMDB environment again (which tools may then change without
+            // a stale checkpoint undoing it at the next open).
+            if self.checkpoint(|| ()).is_ok() {
+                let _ = wal.close();
+            }
+        }
+    }
+}
+
+/// A process's `flock` on the directory's `keyp.lock`: shared by the processes that open it
+/// without the write-ahead log, exclusive for the one that uses it (or applies one after a
+/// crash), which restores meta pages and so must have the data file alone.
+struct DirLock(std::fs::File);
+
+impl DirLock {
+    fn take(dir: &Path, exclusive: bool) -> Result<DirLock> {
+        use std::os::fd::AsRawFd;
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(dir.join("keyp.lock"))?;
+        let mode = if exclusive {
+            libc::LOCK_EX
+        } else {
+            libc::LOCK_SH
+        };
+        // SAFETY: flock on a file descriptor this function owns; no memory is passed.
+        let rc = unsafe { libc::flock(file.as_raw_fd(), mode | libc::LOCK_NB) };
+        if rc != 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() == std::io::ErrorKind::WouldBlock {
+                return Err(Error::InUse(dir.display().to_string()));
+            }
+            return Err(e.into());
+        }
+        Ok(DirLock(file))
+    }
+
+    /// Turns an exclusive lock taken for recovery into a shared one.
+    fn share(&self) -> Result<()> {
+        use std::os::fd::AsRawFd;
+        // SAFETY: as in `take`.
+        let rc = unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_SH | libc::LOCK_NB) };
+        if rc != 0 {
+            return Err(std::io::Error::last_os_error().into());
+        }
+        Ok(())
+    }
 }
 
 /// Extra address space LMDB gets beyond the configured map size, for the writes that do not
@@ -56,6 +121,8 @@ fn headroom(map_size: usize) -> usize {
 pub(crate) struct OpenParams {
     pub(crate) map_size: usize,
     pub(crate) sync_at_commit: bool,
+    /// Commits go through the write-ahead log (`Durability::WriteAheadLog`).
+    pub(crate) wal: bool,
     pub(crate) max_readers: u32,
     pub(crate) write_map: bool,
     /// For tests: the data file may hold no disk blocks past this many bytes.
@@ -65,11 +132,19 @@ pub(crate) struct OpenParams {
 impl Storage {
     pub(crate) fn open(path: &Path, params: &OpenParams) -> Result<Storage> {
         std::fs::create_dir_all(path)?;
+        // With the log, or to apply a log left by a crash, this process must have the directory
+        // alone; otherwise it shares it with other processes that do not use the log.
+        let recovering = Wal::pending(path);
+        let lock = DirLock::take(path, params.wal || recovering)?;
+        // A store that crashed with the write-ahead log goes back to its last checkpoint, whose
+        // log records are applied once the environment is open, whatever the durability now.
+        let checkpoint = Wal::restore_meta(path)?;
         // NO_TLS: read transactions are not tied to threads, so one thread may hold several and
         // pooled transactions may move between threads. NO_READAHEAD: access is random, and
-        // readahead would fill the page cache with pages nobody asked for.
+        // readahead would fill the page cache with pages nobody asked for. NO_SYNC: commits
+        // that wait for the disk wait for the write-ahead log instead (see `wal`).
         let mut flags = EnvironmentFlags::NO_TLS | EnvironmentFlags::NO_READAHEAD;
-        if !params.sync_at_commit {
+        if !params.sync_at_commit || params.wal {
             flags |= EnvironmentFlags::NO_SYNC;
         }
         if params.write_map {
@@ -96,7 +171,8 @@ impl Storage {
         let system = create("system")?;
         let reclaim = create("reclaim")?;
         let reserve = reserve::Reserve::open(path, params.disk_limit)?;
-        let storage = Storage {
+        let mut storage = Storage {
+            wal: None,
             env,
             keys,
             elements,
@@ -108,9 +184,116 @@ impl Storage {
             sync_at_commit: params.sync_at_commit,
             page_size: u64::from(page_size),
             reserve,
+            lock,
         };
+        let mut seq = 0;
+        if let Some(checkpoint) = &checkpoint {
+            seq = storage.replay(path, checkpoint)?;
+        }
         storage.check_format()?;
+        if params.wal {
+            let wal = Wal::open(path, storage.page_size as usize, seq)?;
+            storage.wal = Some(wal);
+            // The state recovered (or created) becomes the first checkpoint, before the
+            // segments that held its records are emptied.
+            storage.checkpoint(|| ())?;
+            if let Some(wal) = &storage.wal {
+                wal.reset_segments()?;
+            }
+        } else if checkpoint.is_some() {
+            storage.env.sync(true).map_err(|e| storage.lmdb_err(e))?;
+            Wal::remove(path)?;
+        }
+        if !params.wal {
+            storage.lock.share()?;
+        }
         Ok(storage)
+    }
+
+    /// The named databases, in the order a log record's `db` index counts them.
+    pub(crate) fn databases(&self) -> [Database; 5] {
+        [
+            self.keys,
+            self.elements,
+            self.expiry,
+            self.system,
+            self.reclaim,
+        ]
+    }
+
+    /// The index of `db` in [`Storage::databases`].
+    pub(crate) fn database_index(&self, db: Database) -> u8 {
+        self.databases()
+            .iter()
+            .position(|d| d.dbi() == db.dbi())
+            .unwrap_or(0) as u8
+    }
+
+    /// Applies the log records after `checkpoint` in one transaction and makes the result
+    /// durable; returns the last sequence number.
+    fn replay(&self, path: &Path, checkpoint: &wal::Checkpoint) -> Result<u64> {
+        let err = |e| Error::from_lmdb(e, self.map_size);
+        let dbs = self.databases();
+        let mut txn = self.env.begin_rw_txn().map_err(err)?;
+        let recovered = Wal::replay(path, checkpoint, |payload| {
+            wal::decode_ops(payload, |op| {
+                let (db, key) = match op {
+                    wal::Op::Put { db, key, .. } | wal::Op::Del { db, key } => (db, key),
+                };
+                let db = *dbs
+                    .get(usize::from(db))
+                    .ok_or(Error::Corrupt("write-ahead log record"))?;
+                let done = match op {
+                    wal::Op::Put { value, .. } => txn.put(db, &key, &value, WriteFlags::empty()),
+                    wal::Op::Del { .. } => match txn.del(db, &key, None) {
+                        Err(lmdb::Error::NotFound) => Ok(()),
+                        other => other,
+                    },
+                };
+                done.map_err(err)
+            })
+        })?;
+        txn.commit().map_err(err)?;
+        self.env.sync(true).map_err(err)?;
+        Ok(recovered.seq)
+    }
+
+    /// Makes the data file durable up to the last commit: with the write-ahead log, a
+    /// checkpoint (see `wal`); `exclusive` returns a guard that keeps writers out (held only
+    /// while the checkpoint's snapshot is taken).
+    pub(crate) fn checkpoint<G>(&self, exclusive: impl FnOnce() -> G) -> Result<()> {
+        let err = |e| Error::from_lmdb(e, self.map_size);
+        let Some(wal) = &self.wal else {
+            return self.env.sync(true).map_err(err);
+        };
+        let guard = exclusive();
+        let last_pgno = self.env.info().map_err(err)?.last_pgno() as u64;
+        wal.checkpoint(
+            || {
+                let txn = self.env.begin_ro_txn().map_err(err)?;
+                // SAFETY: the pin lives in `self.wal`, which `Storage` drops before `env`, so
+                // the transaction never outlives the environment whatever its type claims.
+                Ok(unsafe {
+                    std::mem::transmute::<lmdb::RoTransaction<'_>, lmdb::RoTransaction<'static>>(
+                        txn,
+                    )
+                })
+            },
+            move || drop(guard),
+            || self.env.sync(true).map_err(err),
+            last_pgno,
+        )
+    }
+
+    /// Whether a checkpoint is due (see [`Wal::checkpoint_due`]); never without the log.
+    pub(crate) fn checkpoint_due(&self) -> bool {
+        let Some(wal) = &self.wal else {
+            return false;
+        };
+        match self.env.info() {
+            Ok(info) => wal.checkpoint_due(info.last_pgno() as u64),
+            Err(_) => true,
+        }
     }
 
     /// Records the format version in a new directory; refuses a directory of another version.

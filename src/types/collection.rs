@@ -231,9 +231,7 @@ impl WriteTxn<'_> {
         if let Some(found) = self.open_collection(key, kind)? {
             return Ok(found);
         }
-        // `core` is borrowed for the transaction's whole lifetime, not from `self`.
-        let core = self.core;
-        let key_id = core.storage.allocate_key_id(self.rw()?)?;
+        let key_id = self.allocate_key_id()?;
         Ok(Collection {
             encoded: EncodedKey::new(self.db, key),
             kind,
@@ -311,13 +309,20 @@ impl WriteTxn<'_> {
     /// A cursor that writes on the `elements` database, once `bytes` of writes through it are
     /// counted towards the transaction's growth (it cannot be counted while the cursor holds
     /// the transaction).
-    pub(crate) fn elements_writer(&mut self, bytes: usize) -> Result<lmdb::RwCursor<'_>> {
+    pub(crate) fn elements_writer(&mut self, bytes: usize) -> Result<ElementsWriter<'_>> {
         self.note_growth(bytes)?;
-        let elements = self.core.storage.elements;
-        let map_size = self.core.storage.map_size;
-        self.rw()?
+        let storage = &self.core.storage;
+        let (elements, map_size) = (storage.elements, storage.map_size);
+        let index = storage.database_index(elements);
+        let (raw, logged) = self.raw_and_log()?;
+        let cursor = raw
             .open_rw_cursor(elements)
-            .map_err(|e| Error::from_lmdb(e, map_size))
+            .map_err(|e| Error::from_lmdb(e, map_size))?;
+        Ok(ElementsWriter {
+            cursor,
+            logged,
+            index,
+        })
     }
 
     /// Reads the payload of `element` under `key` (`None` if absent) and hands it to `decide`,
@@ -356,7 +361,7 @@ impl WriteTxn<'_> {
             } else {
                 WriteFlags::empty()
             };
-            cursor.put(&key, &value, flags).map_err(err)?;
+            cursor.put(key, &value, flags).map_err(err)?;
         }
         Ok(out)
     }
@@ -365,5 +370,31 @@ impl WriteTxn<'_> {
     pub(crate) fn del_element(&mut self, key: &ElementKey) -> Result<bool> {
         let elements = self.core.storage.elements;
         self.del_raw(elements, key.as_bytes())
+    }
+}
+
+/// A cursor writing on the `elements` database (see [`WriteTxn::elements_writer`]): reads
+/// through it as through an [`lmdb::RwCursor`]; its writes are noted for the write-ahead log.
+pub(crate) struct ElementsWriter<'t> {
+    cursor: lmdb::RwCursor<'t>,
+    logged: Option<&'t mut Vec<u8>>,
+    index: u8,
+}
+
+impl ElementsWriter<'_> {
+    /// Writes `key` → `value` (see [`lmdb::RwCursor::put`]).
+    pub(crate) fn put(&mut self, key: &[u8], value: &[u8], flags: WriteFlags) -> lmdb::Result<()> {
+        if let Some(logged) = self.logged.as_deref_mut() {
+            crate::txn::log_entry(logged, self.index, key);
+        }
+        self.cursor.put(&key, &value, flags)
+    }
+}
+
+impl<'t> std::ops::Deref for ElementsWriter<'t> {
+    type Target = lmdb::RwCursor<'t>;
+
+    fn deref(&self) -> &lmdb::RwCursor<'t> {
+        &self.cursor
     }
 }

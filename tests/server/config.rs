@@ -21,7 +21,19 @@ fn defaults() {
     assert_eq!(config.appendfsync, AppendFsync::Everysec);
     assert_eq!(config.timeout, 0);
     assert_eq!(config.loglevel, LogLevel::Notice);
-    assert!(config.writemap);
+    assert_eq!(config.writemap, None);
+    assert!(config.write_map());
+    let always = ServerConfig::from_args(["--appendfsync", "always"])
+        .unwrap()
+        .unwrap();
+    assert!(
+        !always.write_map(),
+        "the log's checkpoints and the map do not mix well"
+    );
+    let forced = ServerConfig::from_args(["--appendfsync", "always", "--writemap", "yes"])
+        .unwrap()
+        .unwrap();
+    assert!(forced.write_map());
 }
 
 #[test]
@@ -59,7 +71,7 @@ fn every_flag() {
         appendfsync: AppendFsync::Always,
         timeout: 30,
         loglevel: LogLevel::Debug,
-        writemap: false,
+        writemap: Some(false),
     };
     assert_eq!(config, want);
     // `--flag=value` works too.
@@ -133,7 +145,7 @@ fn bad_flags() {
 
 #[test]
 fn appendfsync_maps_to_durability() {
-    assert_eq!(AppendFsync::Always.durability(), Durability::Immediate);
+    assert_eq!(AppendFsync::Always.durability(), Durability::WriteAheadLog);
     assert_eq!(
         AppendFsync::Everysec.durability(),
         Durability::Periodic(Duration::from_secs(1))

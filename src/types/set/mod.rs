@@ -197,6 +197,7 @@ impl WriteTxn<'_> {
         let map_size = self.core.storage.map_size;
         let key = key.as_bytes();
         self.note_growth(key.len())?;
+        self.log_write(elements, key);
         match self
             .rw()?
             .put(elements, &key, b"", WriteFlags::NO_OVERWRITE)

@@ -25,14 +25,14 @@
 //! lives. A sorted set written before the index existed has no levels and gets them on its
 //! next write; until then, its positions are found by walking.
 
-use lmdb::{Cursor, RoCursor, RwCursor, Transaction, WriteFlags};
+use lmdb::{Cursor, RoCursor, Transaction, WriteFlags};
 use lmdb_sys::{MDB_LAST, MDB_NEXT, MDB_PREV, MDB_SET_KEY, MDB_SET_RANGE};
 
 use crate::error::{Error, Result};
 use crate::storage::element::{self, ElementKind};
 use crate::storage::hash::murmur64a;
 use crate::txn::{ReadTxn, WriteTxn};
-use crate::types::collection::Collection;
+use crate::types::collection::{Collection, ElementsWriter};
 
 /// Zero bits per level of a member's height hash.
 const RANK_BITS: u32 = 5;
@@ -97,7 +97,7 @@ fn level_key(key_id: u64, level: u8, suffix: &[u8]) -> Vec<u8> {
 /// `suffix`, a place that is no fence of the level: the last fence before it, or the level's
 /// head. Returns that entry's key and count.
 fn seek_range(
-    cursor: &RwCursor<'_>,
+    cursor: &ElementsWriter<'_>,
     prefix: &[u8],
     suffix: &[u8],
     map_size: usize,
@@ -122,9 +122,14 @@ fn seek_range(
 }
 
 /// Overwrites the count of the entry `cursor` is on, whose key is `key`, without a search.
-fn put_here(cursor: &mut RwCursor<'_>, key: &[u8], count: u64, map_size: usize) -> Result<()> {
+fn put_here(
+    cursor: &mut ElementsWriter<'_>,
+    key: &[u8],
+    count: u64,
+    map_size: usize,
+) -> Result<()> {
     cursor
-        .put(&key, &count.to_be_bytes(), WriteFlags::CURRENT)
+        .put(key, &count.to_be_bytes(), WriteFlags::CURRENT)
         .map_err(|e| Error::from_lmdb(e, map_size))
 }
 
@@ -417,7 +422,7 @@ impl WriteTxn<'_> {
     }
 
     /// A cursor on the `elements` database for `writes` count updates.
-    fn rank_cursor(&mut self, writes: usize) -> Result<RwCursor<'_>> {
+    fn rank_cursor(&mut self, writes: usize) -> Result<ElementsWriter<'_>> {
         self.elements_writer(writes * (LEVEL_PREFIX + 8 + 64))
     }
 

@@ -1,0 +1,340 @@
+//! `Durability::WriteAheadLog`: a power loss, a crash, a clean close, and other processes.
+//!
+//! A power loss under `Durability::WriteAheadLog`. What the disk holds afterwards is the last
+//! checkpoint's data file, any mix of the pages written to it since (its meta pages included:
+//! the kernel writes dirty pages back in no particular order), and the log up to its last sync,
+//! maybe followed by a torn record. Opening such a directory must give back every write that
+//! was acknowledged, nothing else, and a store that works.
+//!
+//! The disk is built from two copies of the files: one taken right after a checkpoint (all the
+//! data file is known to hold) and one taken at the "crash", mixed page by page.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use keyp::{Durability, KeyType, Store, StoreOptions, ZAddOptions, ZRange};
+
+/// xorshift64*: a small deterministic generator, so a failing seed can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn options(durability: Durability, write_map: bool) -> StoreOptions {
+    StoreOptions::new()
+        .durability(durability)
+        .write_map(write_map)
+        .auto_checkpoint(false)
+        .background_reclaim(false)
+}
+
+/// Everything the store holds, as text per key.
+fn dump(store: &Store) -> keyp::Result<BTreeMap<Vec<u8>, String>> {
+    let mut all = BTreeMap::new();
+    for key in store.keys("*")? {
+        let text = match store.key_type(&key)? {
+            Some(KeyType::String) => format!("{:?}", store.get(&key)?),
+            Some(KeyType::List) => format!("{:?}", store.lrange(&key, 0, -1)?),
+            Some(KeyType::Hash) => {
+                let mut pairs = store.hgetall(&key)?;
+                pairs.sort();
+                format!("{pairs:?}")
+            }
+            Some(KeyType::Set) => {
+                let mut members = store.smembers(&key)?;
+                members.sort();
+                format!("{members:?}")
+            }
+            Some(KeyType::ZSet) => format!("{:?}", store.zrange(&key, &ZRange::rank(0, -1))?),
+            other => format!("{other:?}"),
+        };
+        all.insert(key.to_vec(), text);
+    }
+    Ok(all)
+}
+
+/// `n` random commands, each its own transaction (so its own commit and log record), on keys
+/// that keep their type (no WRONGTYPE).
+fn random_writes(store: &Store, rng: &mut Rng, n: usize) -> keyp::Result<()> {
+    for _ in 0..n {
+        let k = rng.below(200);
+        let len = rng.below(300) as usize;
+        let value: Vec<u8> = (0..len).map(|i| (i as u64 ^ k) as u8).collect();
+        match rng.below(12) {
+            0..=2 => store.set(format!("s{k}"), &value)?,
+            3 => {
+                store.del(&[format!("s{k}"), format!("l{k}"), format!("h{k}")])?;
+            }
+            4 => {
+                store.lpush(format!("l{k}"), &[&value])?;
+            }
+            5 => {
+                store.lpop(format!("l{k}"))?;
+            }
+            6 => {
+                store.hset(format!("h{k}"), &[(format!("f{}", rng.below(40)), &value)])?;
+            }
+            7 => {
+                store.hdel(format!("h{k}"), &[format!("f{}", rng.below(40))])?;
+            }
+            8 => {
+                store.sadd(format!("t{k}"), &[format!("m{}", rng.below(60))])?;
+            }
+            9 => {
+                store.srem(format!("t{k}"), &[format!("m{}", rng.below(60))])?;
+            }
+            10 => {
+                let score = rng.below(1000) as f64 / 7.0;
+                let member = format!("z{}", rng.below(80));
+                store.zadd(format!("z{k}"), ZAddOptions::default(), &[(score, member)])?;
+            }
+            _ => {
+                // Several commands in one transaction: one record.
+                store.transaction(|tx| {
+                    tx.set(format!("s{k}"), &value)?;
+                    tx.incr(format!("n{}", k % 7))?;
+                    tx.sadd(format!("t{k}"), &[format!("m{}", k % 60)])?;
+                    Ok(())
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// LMDB's page size, from the data file's first meta page (the free-list database record's
+/// first field holds it).
+fn page_size(data: &[u8]) -> usize {
+    let raw: [u8; 4] = data[40..44].try_into().unwrap();
+    u32::from_le_bytes(raw) as usize
+}
+
+/// The pages of the data file in `dir` that LMDB uses (with the write map the file is as long
+/// as the whole map, sparse): up to the last page either meta page names.
+fn read_data(dir: &Path) -> Vec<u8> {
+    use std::os::unix::fs::FileExt;
+    let file = std::fs::File::open(dir.join("data.mdb")).unwrap();
+    let mut first = vec![0u8; 4096];
+    file.read_exact_at(&mut first, 0).unwrap();
+    let page = page_size(&first);
+    let mut metas = vec![0u8; 2 * page];
+    file.read_exact_at(&mut metas, 0).unwrap();
+    // In each meta page: a 16-byte page header, then magic, version, address, map size, two
+    // database records of 48 bytes, and the last page number.
+    let last = (0..2)
+        .map(|i| {
+            let at = i * page + 16 + 4 + 4 + 8 + 8 + 2 * 48;
+            u64::from_le_bytes(metas[at..at + 8].try_into().unwrap())
+        })
+        .max()
+        .unwrap();
+    let mut data = vec![0u8; (last as usize + 1) * page];
+    file.read_exact_at(&mut data, 0).unwrap();
+    data
+}
+
+/// The data file after the crash: `synced` (all the last checkpoint guarantees), with each page
+/// that differs in `latest` taken from it with probability `p` out of 4.
+fn mix(synced: &[u8], latest: &[u8], rng: &mut Rng, p: u64) -> Vec<u8> {
+    let page = page_size(synced);
+    let len = synced.len().max(latest.len());
+    let mut out = vec![0u8; len];
+    for start in (0..len).step_by(page) {
+        let end = (start + page).min(len);
+        let old = synced.get(start..end);
+        let new = latest.get(start..end);
+        let take_new = new.is_some() && old != new && rng.below(4) < p;
+        let chosen = if take_new { new } else { old };
+        if let Some(bytes) = chosen {
+            out[start..start + bytes.len()].copy_from_slice(bytes);
+        }
+    }
+    out
+}
+
+const FILES: [&str; 3] = ["wal.0", "wal.1", "checkpoint"];
+
+/// Builds the crashed disk in `to`: the log files as `from` holds them now, each followed by
+/// torn bytes (a record the crash cut short, never acknowledged), and the mixed data file.
+fn crashed_disk(from: &Path, to: &Path, data: &[u8], rng: &mut Rng) {
+    for name in FILES {
+        let mut bytes = std::fs::read(from.join(name)).unwrap();
+        if name != "checkpoint" {
+            let torn = rng.below(200) as usize;
+            bytes.extend((0..torn).map(|i| (i * 31) as u8));
+        }
+        std::fs::write(to.join(name), bytes).unwrap();
+    }
+    std::fs::write(to.join("data.mdb"), data).unwrap();
+}
+
+fn power_loss_round(seed: u64, write_map: bool, checkpoints: usize, p: u64) {
+    let mut rng = Rng(seed);
+    let live = tempfile::tempdir().unwrap();
+    let store = options(Durability::WriteAheadLog, write_map)
+        .open(live.path())
+        .unwrap();
+    random_writes(&store, &mut rng, 400).unwrap();
+    for _ in 0..checkpoints {
+        store.sync().unwrap();
+        random_writes(&store, &mut rng, 300).unwrap();
+    }
+    store.sync().unwrap();
+    let synced = read_data(live.path());
+    // Enough churn after the checkpoint that pages freed since are reused many times over.
+    random_writes(&store, &mut rng, 1200).unwrap();
+    let expected = dump(&store).unwrap();
+    let latest = read_data(live.path());
+    let crashed = tempfile::tempdir().unwrap();
+    crashed_disk(
+        live.path(),
+        crashed.path(),
+        &mix(&synced, &latest, &mut rng, p),
+        &mut rng,
+    );
+    drop(store);
+
+    let store = options(Durability::WriteAheadLog, write_map)
+        .open(crashed.path())
+        .unwrap();
+    let context = format!("seed {seed}, write map {write_map}, p {p}/4");
+    assert_eq!(dump(&store).unwrap(), expected, "{context}");
+    // The recovered store works, and a crash of it recovers in turn.
+    random_writes(&store, &mut rng, 200).unwrap();
+    let expected = dump(&store).unwrap();
+    drop(store);
+    let store = options(Durability::WriteAheadLog, write_map)
+        .open(crashed.path())
+        .unwrap();
+    assert_eq!(dump(&store).unwrap(), expected, "{context}, reopened");
+}
+
+#[test]
+fn acknowledged_writes_survive_a_power_loss() {
+    for (round, p) in [0u64, 1, 2, 3, 4].into_iter().enumerate() {
+        let seed = 0x5eed_0000 + round as u64;
+        power_loss_round(seed, round % 2 == 1, round % 3, p);
+    }
+}
+
+/// A store last used with the log, crashed, then opened with another durability: the log is
+/// applied all the same, then removed.
+#[test]
+fn a_crashed_log_is_applied_whatever_the_durability_next() {
+    let mut rng = Rng(77);
+    let live = tempfile::tempdir().unwrap();
+    let store = options(Durability::WriteAheadLog, false)
+        .open(live.path())
+        .unwrap();
+    random_writes(&store, &mut rng, 300).unwrap();
+    store.sync().unwrap();
+    let synced = read_data(live.path());
+    random_writes(&store, &mut rng, 600).unwrap();
+    let expected = dump(&store).unwrap();
+    let latest = read_data(live.path());
+    let crashed = tempfile::tempdir().unwrap();
+    crashed_disk(
+        live.path(),
+        crashed.path(),
+        &mix(&synced, &latest, &mut rng, 2),
+        &mut rng,
+    );
+    drop(store);
+
+    let store = options(Durability::Periodic(Duration::from_secs(3600)), false)
+        .open(crashed.path())
+        .unwrap();
+    assert_eq!(dump(&store).unwrap(), expected);
+    for name in FILES {
+        assert!(!crashed.path().join(name).exists(), "{name} left behind");
+    }
+    drop(store);
+    let store = options(Durability::WriteAheadLog, false)
+        .open(crashed.path())
+        .unwrap();
+    assert_eq!(dump(&store).unwrap(), expected);
+}
+
+/// A clean close checkpoints everything and removes the log: the directory is a plain LMDB
+/// environment again, which any durability opens with everything in it.
+#[test]
+fn a_clean_close_leaves_no_log() {
+    let mut rng = Rng(5);
+    let dir = tempfile::tempdir().unwrap();
+    let store = options(Durability::WriteAheadLog, false)
+        .open(dir.path())
+        .unwrap();
+    random_writes(&store, &mut rng, 500).unwrap();
+    let expected = dump(&store).unwrap();
+    drop(store);
+    for name in FILES {
+        assert!(!dir.path().join(name).exists(), "{name} left behind");
+    }
+    let store = options(Durability::Off, false).open(dir.path()).unwrap();
+    assert_eq!(dump(&store).unwrap(), expected);
+    drop(store);
+    let store = options(Durability::WriteAheadLog, false)
+        .open(dir.path())
+        .unwrap();
+    assert_eq!(dump(&store).unwrap(), expected);
+}
+
+/// Holds an flock on the directory's lock file as another process would.
+fn foreign_lock(dir: &Path, mode: i32) -> std::fs::File {
+    use std::os::fd::AsRawFd;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(dir.join("keyp.lock"))
+        .unwrap();
+    // SAFETY: flock on a descriptor this test owns. (A second open file description conflicts
+    // with this one exactly as another process's would.)
+    let rc = unsafe { libc::flock(file.as_raw_fd(), mode | libc::LOCK_NB) };
+    assert_eq!(rc, 0);
+    file
+}
+
+/// The log needs the directory alone: not while another process has it open, and no other
+/// process while it is.
+#[test]
+fn the_log_needs_the_directory_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(Store::open(dir.path()).unwrap());
+    let shared = foreign_lock(dir.path(), libc::LOCK_SH);
+    let error = options(Durability::WriteAheadLog, false)
+        .open(dir.path())
+        .unwrap_err();
+    assert!(matches!(error, keyp::Error::InUse(_)), "{error:?}");
+    // Sharing without the log is what several processes do.
+    drop(
+        options(Durability::Immediate, false)
+            .open(dir.path())
+            .unwrap(),
+    );
+    drop(shared);
+
+    let exclusive = foreign_lock(dir.path(), libc::LOCK_EX);
+    for durability in [Durability::Immediate, Durability::WriteAheadLog] {
+        let error = options(durability, false).open(dir.path()).unwrap_err();
+        assert!(matches!(error, keyp::Error::InUse(_)), "{error:?}");
+    }
+    drop(exclusive);
+    let store = options(Durability::WriteAheadLog, false)
+        .open(dir.path())
+        .unwrap();
+    store.set("k", "v").unwrap();
+    assert_eq!(store.get("k").unwrap().as_deref(), Some(&b"v"[..]));
+}
