@@ -393,6 +393,21 @@ impl Core {
         db: u8,
         f: impl FnOnce(&mut WriteTxn<'_>) -> Result<R>,
     ) -> Result<R> {
+        let (out, lsn) = self.write_logged(db, f)?;
+        if let (Some(wal), Some(lsn)) = (&self.storage.wal, lsn) {
+            wal.sync_to(lsn)?;
+        }
+        Ok(out)
+    }
+
+    /// As [`Core::write`], but with the write-ahead log the commit does not wait for the
+    /// log's sync: it returns the commit's log position (`None` without the log) for
+    /// [`Core::wait_logged`], so the caller can go on while the disk works.
+    pub(crate) fn write_logged<R>(
+        &self,
+        db: u8,
+        f: impl FnOnce(&mut WriteTxn<'_>) -> Result<R>,
+    ) -> Result<(R, Option<u64>)> {
         // A second write transaction on a thread that holds one would wait for itself forever.
         let _nested = NestedWriteGuard::enter()?;
         // Taken before LMDB's writer lock, released once the watch counters count this commit.
@@ -424,9 +439,12 @@ impl Core {
         // Logged in commit order, under the gate. A failed append leaves the commit visible
         // but unacknowledged (the caller gets the error) and the log refusing writes until a
         // checkpoint holds it.
+        // A transaction that wrote nothing waits all the same for what it may have read to be
+        // on disk: the log's end so far.
         let logged = match (&self.storage.wal, &record) {
             (Some(wal), Some(record)) => wal.append(record).map(Some),
-            _ => Ok(None),
+            (Some(wal), None) => Ok(Some(wal.appended())),
+            (None, _) => Ok(None),
         };
         self.notify
             .count_changes(&touched, &touched_dbs, &swap_unchanged, &flushed_dbs);
@@ -439,12 +457,16 @@ impl Core {
             // A full channel means the reclaimer is already due to run.
             let _ = self.reclaim_wake.try_send(());
         }
-        if let (Some(wal), Some(lsn)) = (&self.storage.wal, logged?) {
-            if self.storage.sync_at_commit {
-                wal.sync_to(lsn)?;
-            }
+        Ok((out, logged?))
+    }
+
+    /// Waits until the write-ahead log is on disk up to position `lsn` (from
+    /// [`Core::write_logged`]).
+    pub(crate) fn wait_logged(&self, lsn: u64) -> Result<()> {
+        match &self.storage.wal {
+            Some(wal) => wal.sync_to(lsn),
+            None => Ok(()),
         }
-        Ok(out)
     }
 
     /// Makes the data file durable up to the last commit (a checkpoint with the write-ahead
@@ -719,6 +741,12 @@ impl Store {
     /// Whether each commit waits for the disk ([`Durability::Immediate`]).
     pub(crate) fn syncs_at_commit(&self) -> bool {
         self.inner.core.storage.sync_at_commit
+    }
+
+    /// Whether commits go through the write-ahead log ([`Durability::WriteAheadLog`]).
+    #[cfg_attr(not(feature = "resp"), allow(dead_code))]
+    pub(crate) fn uses_log(&self) -> bool {
+        self.inner.core.storage.wal.is_some()
     }
 
     /// Runs `f` on one consistent snapshot: everything it reads is as of one instant, whatever

@@ -531,6 +531,11 @@ impl Wal {
         Ok(a.lsn)
     }
 
+    /// The log position after the last record appended.
+    pub(crate) fn appended(&self) -> u64 {
+        self.appender.lock().lsn
+    }
+
     /// Waits until the log is on disk up to position `lsn`; one `fdatasync` serves every
     /// writer waiting at the time.
     pub(crate) fn sync_to(&self, lsn: u64) -> Result<()> {

@@ -73,6 +73,11 @@ struct Pending {
 /// all in one write transaction and commits once (one fsync under `Durability::Immediate`),
 /// then answers each. While it commits, new jobs queue up for the next batch.
 ///
+/// With `Durability::WriteAheadLog` the commit thread hands each committed batch to a second
+/// thread, which waits for the log's sync and then answers: the next batch runs while the disk
+/// syncs the last (one sync then covers all the batches logged before it). No reply goes out
+/// before its write is on disk.
+///
 /// A command that fails may have written part of what it meant to before noticing; Redis's
 /// commands are all or nothing. So when a job of a batch of several replies an error, the
 /// batch is rolled back and each of its jobs runs again in a transaction of its own.
@@ -80,6 +85,9 @@ pub(crate) struct Committer {
     /// Jobs come in groups: those submitted together always share a batch (unless it is full).
     jobs: Option<Sender<Vec<Pending>>>,
     thread: Option<JoinHandle<()>>,
+    /// The thread answering batches once their log is synced (`Durability::WriteAheadLog`);
+    /// it stops when the commit thread drops its sender.
+    syncer: Option<JoinHandle<()>>,
     /// The store, for batches run on the caller's thread (see [`Committer::submit_or_run`]).
     store: Store,
 }
@@ -87,22 +95,33 @@ pub(crate) struct Committer {
 impl Committer {
     pub(crate) fn start(store: Store) -> Result<Committer> {
         let (jobs, queue) = crossbeam_channel::unbounded::<Vec<Pending>>();
+        let (logged, syncer) = if store.uses_log() {
+            let (logged, synced) = crossbeam_channel::unbounded::<Logged>();
+            let sync_store = store.clone();
+            let syncer = std::thread::Builder::new()
+                .name("keyp-sync".to_owned())
+                .spawn(move || sync_loop(&sync_store, &synced))?;
+            (Some(logged), Some(syncer))
+        } else {
+            (None, None)
+        };
         let thread_store = store.clone();
         let thread = std::thread::Builder::new()
             .name("keyp-commit".to_owned())
-            .spawn(move || commit_loop(&thread_store, &queue))?;
+            .spawn(move || commit_loop(&thread_store, &queue, logged.as_ref()))?;
         Ok(Committer {
             jobs: Some(jobs),
             thread: Some(thread),
+            syncer,
             store,
         })
     }
 
-    /// As [`submit`](Self::submit) when commits wait for the disk (`Durability::Immediate`):
-    /// the caller (the server's event loop) goes on while the commit thread syncs. Otherwise
-    /// the jobs run as one batch on the calling thread and the answers are ready on return: a
-    /// commit that does not sync is short, and handing it to the commit thread and back costs
-    /// two thread switches.
+    /// As [`submit`](Self::submit) when commits wait for the disk (`Durability::Immediate`,
+    /// `WriteAheadLog`): the caller (the server's event loop) goes on while the commit thread
+    /// commits and syncs. Otherwise the jobs run as one batch on the calling thread and the
+    /// answers are ready on return: a commit that does not sync is short, and handing it to the
+    /// commit thread and back costs two thread switches.
     #[cfg_attr(not(feature = "server"), allow(dead_code))]
     pub(crate) fn submit_or_run(
         &self,
@@ -114,7 +133,8 @@ impl Committer {
         }
         let (batch, answers) = pending(jobs, None);
         if !batch.is_empty() {
-            run_batch(&self.store, batch);
+            let (results, _) = run_batch(&self.store, batch, false);
+            answer(results);
         }
         answers
     }
@@ -161,10 +181,54 @@ impl Drop for Committer {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+        if let Some(syncer) = self.syncer.take() {
+            let _ = syncer.join();
+        }
     }
 }
 
-fn commit_loop(store: &Store, queue: &Receiver<Vec<Pending>>) {
+/// Jobs' results, each with where it is answered.
+type Results = Vec<(Sender<Result<Vec<Reply>>>, Result<Vec<Reply>>)>;
+
+/// A batch committed to the write-ahead log, answered once the log is synced up to `lsn`.
+struct Logged {
+    lsn: u64,
+    results: Results,
+    wakes: Vec<Wake>,
+}
+
+fn answer(results: Results) {
+    for (done, result) in results {
+        let _ = done.send(result);
+    }
+}
+
+/// The syncer (`Durability::WriteAheadLog`): answers each logged batch once the log is on disk
+/// up to it.
+fn sync_loop(store: &Store, logged: &Receiver<Logged>) {
+    while let Ok(batch) = logged.recv() {
+        finish_logged(store, batch);
+    }
+}
+
+/// Waits for a logged batch's sync, then answers it (each job gets the error if the sync
+/// failed) and wakes its event loops.
+fn finish_logged(store: &Store, batch: Logged) {
+    match store.core().wait_logged(batch.lsn) {
+        Ok(()) => answer(batch.results),
+        Err(e) => {
+            let text = e.to_string();
+            for (done, _) in batch.results {
+                let _ = done.send(Err(Error::Io(std::io::Error::other(text.clone()))));
+            }
+        }
+    }
+    for wake in batch.wakes {
+        wake();
+    }
+}
+
+fn commit_loop(store: &Store, queue: &Receiver<Vec<Pending>>, logged: Option<&Sender<Logged>>) {
     let mut waiting: std::collections::VecDeque<Pending> = std::collections::VecDeque::new();
     loop {
         if waiting.is_empty() {
@@ -192,20 +256,37 @@ fn commit_loop(store: &Store, queue: &Receiver<Vec<Pending>>) {
                 }
             }
         }
-        run_batch(store, batch);
-        for wake in wakes {
-            wake();
+        let (results, lsn) = run_batch(store, batch, logged.is_some());
+        match (logged, lsn) {
+            (Some(logged), Some(lsn)) => {
+                let batch = Logged {
+                    lsn,
+                    results,
+                    wakes,
+                };
+                if let Err(crossbeam_channel::SendError(batch)) = logged.send(batch) {
+                    // The syncer has stopped: wait here.
+                    finish_logged(store, batch);
+                }
+            }
+            _ => {
+                answer(results);
+                for wake in wakes {
+                    wake();
+                }
+            }
         }
     }
 }
 
-/// Runs a batch in one transaction (or each job alone, see [`Committer`]) and answers each job.
-fn run_batch(store: &Store, batch: Vec<Pending>) {
+/// Runs a batch in one transaction (or each job alone, see [`Committer`]); returns each job's
+/// result and, with `deferred`, the log position the answers must wait for (without it every
+/// commit has waited for its sync).
+fn run_batch(store: &Store, batch: Vec<Pending>, deferred: bool) -> (Results, Option<u64>) {
     if batch.len() == 1 {
-        run_alone(store, batch);
-        return;
+        return run_alone(store, batch, deferred);
     }
-    let outcome = store.transaction(|tx| {
+    let outcome = write(store, deferred, |tx| {
         let mut replies = Vec::with_capacity(batch.len());
         for pending in &batch {
             tx.select(u32::from(pending.db))?;
@@ -219,24 +300,48 @@ fn run_batch(store: &Store, batch: Vec<Pending>) {
         Ok(replies)
     });
     match outcome {
-        Ok(replies) => {
-            for (pending, replies) in batch.into_iter().zip(replies) {
-                let _ = pending.done.send(Ok(replies));
-            }
+        Ok((replies, lsn)) => {
+            let results = batch
+                .into_iter()
+                .zip(replies)
+                .map(|(pending, replies)| (pending.done, Ok(replies)))
+                .collect();
+            (results, lsn)
         }
         // A command failed (see above), or the store did: then each job alone gets the
         // store's error, or succeeds if it alone fits (a full map, say).
-        Err(_) => run_alone(store, batch),
+        Err(_) => run_alone(store, batch, deferred),
     }
 }
 
 /// Runs each job in a transaction of its own.
-fn run_alone(store: &Store, batch: Vec<Pending>) {
+fn run_alone(store: &Store, batch: Vec<Pending>, deferred: bool) -> (Results, Option<u64>) {
+    let mut last = None;
+    let mut results = Vec::with_capacity(batch.len());
     for pending in batch {
-        let result = store.transaction(|tx| {
+        let result = write(store, deferred, |tx| {
             tx.select(u32::from(pending.db))?;
             (pending.job)(tx)
         });
-        let _ = pending.done.send(result);
+        let result = result.map(|(replies, lsn)| {
+            last = last.max(lsn);
+            replies
+        });
+        results.push((pending.done, result));
+    }
+    (results, last)
+}
+
+/// A write transaction; with `deferred`, one that does not wait for the log's sync and returns
+/// its log position instead.
+fn write<R>(
+    store: &Store,
+    deferred: bool,
+    f: impl FnOnce(&mut WriteTxn<'_>) -> Result<R>,
+) -> Result<(R, Option<u64>)> {
+    if deferred {
+        store.core().write_logged(store.db(), f)
+    } else {
+        store.transaction(f).map(|out| (out, None))
     }
 }
