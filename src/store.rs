@@ -431,21 +431,29 @@ impl Core {
         let flushed_dbs = std::mem::take(&mut txn.flushed_dbs);
         let reclaim = txn.reclaim_queued;
         let record = txn.log_record()?;
+        let mut logged = None;
         if let Some(raw) = txn.into_raw() {
-            // Dropping `raw` on this error aborts the transaction.
+            // Dropping `raw` on these errors aborts the transaction.
             self.storage.check_growth(&raw)?;
-            lmdb::Transaction::commit(raw).map_err(|e| self.storage.lmdb_err(e))?;
+            // Logged before the commit (and under the gate, so in commit order): a reader
+            // that sees the commit finds its record within the log's end (`Store::log_end`).
+            // A failed append leaves the log refusing writes until a checkpoint.
+            if let (Some(wal), Some(record)) = (&self.storage.wal, &record) {
+                logged = Some(wal.append(record)?);
+            }
+            if let Err(e) = lmdb::Transaction::commit(raw) {
+                if let Some(wal) = &self.storage.wal {
+                    // The record must not outlive the transaction that failed.
+                    wal.cancel_last();
+                }
+                return Err(self.storage.lmdb_err(e));
+            }
         }
-        // Logged in commit order, under the gate. A failed append leaves the commit visible
-        // but unacknowledged (the caller gets the error) and the log refusing writes until a
-        // checkpoint holds it.
         // A transaction that wrote nothing waits all the same for what it may have read to be
         // on disk: the log's end so far.
-        let logged = match (&self.storage.wal, &record) {
-            (Some(wal), Some(record)) => wal.append(record).map(Some),
-            (Some(wal), None) => Ok(Some(wal.appended())),
-            (None, _) => Ok(None),
-        };
+        if let (Some(wal), None) = (&self.storage.wal, logged) {
+            logged = Some(wal.appended());
+        }
         self.notify
             .count_changes(&touched, &touched_dbs, &swap_unchanged, &flushed_dbs);
         drop(gate);
@@ -457,7 +465,7 @@ impl Core {
             // A full channel means the reclaimer is already due to run.
             let _ = self.reclaim_wake.try_send(());
         }
-        Ok((out, logged?))
+        Ok((out, logged))
     }
 
     /// Waits until the write-ahead log is on disk up to position `lsn` (from
@@ -741,6 +749,45 @@ impl Store {
     /// Whether each commit waits for the disk ([`Durability::Immediate`]).
     pub(crate) fn syncs_at_commit(&self) -> bool {
         self.inner.core.storage.sync_at_commit
+    }
+
+    /// With the write-ahead log, its end: taken after a read, the log holds the record of every
+    /// commit the read may have seen (records are appended before their commit), so waiting for
+    /// [`Store::log_synced`] to reach it before showing what was read shows nothing a power
+    /// loss could undo. `None` without the log.
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
+    pub(crate) fn log_end(&self) -> Option<u64> {
+        self.inner
+            .core
+            .storage
+            .wal
+            .as_ref()
+            .map(|wal| wal.appended())
+    }
+
+    /// The write-ahead log's position known to be on disk (0 without the log).
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
+    pub(crate) fn log_synced(&self) -> u64 {
+        self.inner
+            .core
+            .storage
+            .wal
+            .as_ref()
+            .map_or(0, |wal| wal.synced())
+    }
+
+    /// Waits until the write-ahead log is on disk up to `lsn` (see [`Store::log_end`]).
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
+    pub(crate) fn wait_logged(&self, lsn: u64) -> Result<()> {
+        self.inner.core.wait_logged(lsn)
+    }
+
+    /// Calls `listener` after each sync of the write-ahead log (never without the log).
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
+    pub(crate) fn on_log_sync(&self, listener: crate::storage::wal::SyncListener) {
+        if let Some(wal) = &self.inner.core.storage.wal {
+            wal.on_sync(listener);
+        }
     }
 
     /// Whether commits go through the write-ahead log ([`Durability::WriteAheadLog`]).

@@ -5,6 +5,10 @@
 //! the loop), while the loop serves the others and the next writes queue for the next commit.
 //! A connection whose requests may block (BLPOP...) or that subscribes moves to a thread of its
 //! own ([`conn::serve`]).
+//!
+//! With the write-ahead log (`--appendfsync always`) a commit is visible before its log is on
+//! disk; so the replies of requests run inline wait, set aside as writes are, until the log is
+//! synced as far as it went when they ended: no client sees a write a power loss could undo.
 
 use std::io::{ErrorKind, Write};
 use std::net::Shutdown;
@@ -55,16 +59,39 @@ struct Conn {
     wants_write: bool,
     /// Whether it is in this turn's list.
     listed: bool,
-    /// Writes submitted to the group commit, not answered yet: nothing more of the
-    /// connection's input runs until they are.
+    /// Writes submitted to the group commit, not answered yet, or replies waiting for the
+    /// log: nothing more of the connection's input runs until they are sent.
     in_flight: Option<InFlight>,
 }
 
-/// A connection's writes in the group commit.
+/// A connection's requests whose replies wait.
 struct InFlight {
-    answer: WriteAnswer,
+    wait: Wait,
     batch: Batch,
-    count: usize,
+}
+
+/// What they wait for.
+enum Wait {
+    /// Writes in the group commit: `count` requests answered by `answer`.
+    Writes { answer: WriteAnswer, count: usize },
+    /// Requests that ran: their `reply`, held until the log is on disk up to `lsn`.
+    Log { lsn: u64, reply: Vec<u8> },
+}
+
+impl InFlight {
+    /// Whether the replies can go out now.
+    fn ready(&self, store: &crate::Store) -> Option<Ready> {
+        match &self.wait {
+            Wait::Writes { answer, .. } => answer.try_wait().map(Ready::Writes),
+            Wait::Log { lsn, .. } => (store.log_synced() >= *lsn).then_some(Ready::Log),
+        }
+    }
+}
+
+/// A wait that is over.
+enum Ready {
+    Writes(crate::Result<Vec<crate::resp::Reply>>),
+    Log,
 }
 
 /// What the loop does with a connection's parsed requests.
@@ -141,6 +168,10 @@ pub(super) fn run(
         });
         wake
     });
+    if let Some(wake) = &wake {
+        // Replies held for the log go out when it is synced, whoever's write it waited for.
+        handle.shared.store().on_log_sync(Arc::clone(wake));
+    }
     // Connections with writes in flight.
     let mut flying: Vec<usize> = Vec::new();
     // Connections to look at next turn without waiting for an event.
@@ -172,10 +203,11 @@ pub(super) fn run(
             let Some(conn) = slab.get(slot) else {
                 return false;
             };
-            let Some(result) = conn.in_flight.as_ref().and_then(|f| f.answer.try_wait()) else {
+            let store = handle.shared.store();
+            let Some(ready) = conn.in_flight.as_ref().and_then(|f| f.ready(store)) else {
                 return conn.in_flight.is_some();
             };
-            land(state, conn, result);
+            land(state, conn, ready);
             list(&mut slab, slot, &mut turn);
             false
         });
@@ -233,8 +265,17 @@ pub(super) fn run(
 /// has read (but not a blocking command, nor after a subscription), as a connection of a
 /// thread of its own does.
 fn finish_at_stop(state: &State, conn: &mut Conn) {
-    if let Some(result) = conn.in_flight.as_ref().map(|f| f.answer.wait()) {
-        land(state, conn, result);
+    let store = conn.session.shared().store().clone();
+    let ready = conn.in_flight.as_ref().map(|f| match &f.wait {
+        Wait::Writes { answer, .. } => Ready::Writes(answer.wait()),
+        Wait::Log { lsn, .. } => {
+            // A failed sync leaves the reply to go out all the same: nothing better to do.
+            let _ = store.wait_logged(*lsn);
+            Ready::Log
+        }
+    });
+    if let Some(ready) = ready {
+        land(state, conn, ready);
     }
     if conn.closing || conn.eof {
         return;
@@ -244,17 +285,33 @@ fn finish_at_stop(state: &State, conn: &mut Conn) {
         return;
     }
     let reply = run_inline(conn, &batch);
+    if let Some(lsn) = store.log_end() {
+        let _ = store.wait_logged(lsn);
+    }
     finish(state, conn, &batch, reply);
 }
 
-/// Takes the answer to a connection's writes in flight: their replies go to its output.
-fn land(state: &State, conn: &mut Conn, result: crate::Result<Vec<crate::resp::Reply>>) {
-    let Some(InFlight { batch, count, .. }) = conn.in_flight.take() else {
+/// Takes the replies of a connection's requests that waited: they go to its output.
+fn land(state: &State, conn: &mut Conn, ready: Ready) {
+    let Some(InFlight { wait, batch }) = conn.in_flight.take() else {
         return;
     };
-    let mut reply = Vec::new();
-    conn.session
-        .finish_writes(&batch.requests, count, result, &mut reply);
+    let reply = match (wait, ready) {
+        (Wait::Writes { count, .. }, Ready::Writes(result)) => {
+            let mut reply = Vec::new();
+            conn.session
+                .finish_writes(&batch.requests, count, result, &mut reply);
+            reply
+        }
+        (Wait::Log { reply, .. }, _) => reply,
+        (Wait::Writes { answer, count }, Ready::Log) => {
+            // Not a pairing `ready` makes; wait for the writes as at shutdown.
+            let mut reply = Vec::new();
+            conn.session
+                .finish_writes(&batch.requests, count, answer.wait(), &mut reply);
+            reply
+        }
+    };
     finish(state, conn, &batch, reply);
 }
 
@@ -406,8 +463,18 @@ fn serve_turn(
             }
             Plan::Migrate => migrations.push(slot),
             Plan::Inline => {
+                let store = handle.shared.store();
                 let reply = run_inline(conn, &batch);
-                finish(state, conn, &batch, reply);
+                match store.log_end() {
+                    Some(lsn) if store.log_synced() < lsn => {
+                        conn.in_flight = Some(InFlight {
+                            wait: Wait::Log { lsn, reply },
+                            batch,
+                        });
+                        flying.push(slot);
+                    }
+                    _ => finish(state, conn, &batch, reply),
+                }
             }
         }
     }
@@ -419,14 +486,14 @@ fn serve_turn(
                 continue;
             };
             conn.in_flight = Some(InFlight {
-                answer,
+                wait: Wait::Writes { answer, count },
                 batch,
-                count,
             });
             // Without fsync at commit the batch ran on this thread: answered already.
-            let ready = conn.in_flight.as_ref().and_then(|f| f.answer.try_wait());
+            let store = handle.shared.store();
+            let ready = conn.in_flight.as_ref().and_then(|f| f.ready(store));
             match ready {
-                Some(result) => land(state, conn, result),
+                Some(ready) => land(state, conn, ready),
                 None => flying.push(slot),
             }
         }

@@ -309,6 +309,8 @@ struct Appender {
     current: usize,
     /// Where the next record goes in it.
     offset: u64,
+    /// Where the last record began in it.
+    last: u64,
     /// Bytes appended since the store opened, over both segments: a position in the log.
     lsn: u64,
     /// The sequence number of the last record.
@@ -356,7 +358,13 @@ pub(crate) struct Wal {
     page_size: usize,
     data: File,
     dir: std::path::PathBuf,
+    /// Called after each sync that moved [`Wal::synced`] on (the server's event loop, which
+    /// holds replies until what they read is on disk).
+    listeners: Mutex<Vec<SyncListener>>,
 }
+
+/// A function called when the log's synced position moves on.
+pub(crate) type SyncListener = Arc<dyn Fn() + Send + Sync>;
 
 /// The result of [`Wal::recover`]: what was replayed.
 pub(crate) struct Recovered {
@@ -437,6 +445,7 @@ impl Wal {
                 segments,
                 current: 0,
                 offset: 0,
+                last: 0,
                 lsn: 0,
                 seq,
                 since_switch: 0,
@@ -454,6 +463,7 @@ impl Wal {
             page_size,
             data,
             dir: dir.to_path_buf(),
+            listeners: Mutex::new(Vec::new()),
         })
     }
 
@@ -509,8 +519,9 @@ impl Wal {
         Error::Io(e)
     }
 
-    /// Appends the record of a committed transaction (call it in commit order, holding the
-    /// write gate); returns its log position for [`Wal::sync_to`].
+    /// Appends the record of a transaction about to commit (call it in commit order, holding
+    /// the write gate); returns its log position for [`Wal::sync_to`]. If the commit then
+    /// fails, call [`Wal::cancel_last`].
     pub(crate) fn append(&self, payload: &[u8]) -> Result<u64> {
         self.check()?;
         let mut a = self.appender.lock();
@@ -525,15 +536,43 @@ impl Wal {
         a.seq = seq;
         written.map_err(|e| self.fail(e))?;
         let len = (RECORD_HEADER + payload.len()) as u64;
+        a.last = a.offset;
         a.offset += len;
         a.lsn += len;
         a.since_switch += len;
         Ok(a.lsn)
     }
 
+    /// Unwrites the last record (its transaction failed to commit): its header is zeroed, so
+    /// the log ends before it, and the log refuses writes until a checkpoint, which covers
+    /// its spent sequence number.
+    pub(crate) fn cancel_last(&self) {
+        let a = self.appender.lock();
+        let _ = a.segments[a.current].write_all_at(&[0u8; RECORD_HEADER], a.last);
+        self.broken.store(true, Ordering::Release);
+    }
+
     /// The log position after the last record appended.
     pub(crate) fn appended(&self) -> u64 {
         self.appender.lock().lsn
+    }
+
+    /// The log position known to be on disk.
+    pub(crate) fn synced(&self) -> u64 {
+        self.synced.load(Ordering::Acquire)
+    }
+
+    /// Registers `listener` to be called after each sync that moves [`Wal::synced`] on.
+    pub(crate) fn on_sync(&self, listener: SyncListener) {
+        self.listeners.lock().push(listener);
+    }
+
+    fn synced_to(&self, end: u64) {
+        if self.synced.fetch_max(end, Ordering::AcqRel) < end {
+            for listener in self.listeners.lock().iter() {
+                listener();
+            }
+        }
     }
 
     /// Waits until the log is on disk up to position `lsn`; one `fdatasync` serves every
@@ -552,7 +591,7 @@ impl Wal {
         };
         // Positions before a segment switch are synced by the switch.
         file.sync_data().map_err(|e| self.fail(e))?;
-        self.synced.fetch_max(end, Ordering::AcqRel);
+        self.synced_to(end);
         Ok(())
     }
 
@@ -634,7 +673,7 @@ impl Wal {
     fn switch(&self) -> Result<(u64, usize)> {
         let mut a = self.appender.lock();
         a.segments[a.current].sync_data()?;
-        self.synced.fetch_max(a.lsn, Ordering::AcqRel);
+        self.synced_to(a.lsn);
         a.current = 1 - a.current;
         a.offset = 0;
         a.since_switch = 0;
