@@ -29,8 +29,10 @@ pub enum Durability {
     /// once it has grown by 16 MiB). Much faster for small commits. The server uses it for
     /// `--appendfsync always`.
     ///
-    /// The directory is then this process's alone: opening it while another process has it
-    /// open fails with [`Error::InUse`], in this mode or any other. The data file may grow
+    /// A reader on another thread may see a commit as soon as it is logged, before the log's
+    /// sync and so before the writer's call returns (the server holds such replies until the
+    /// sync). The directory is then this process's alone: opening it while another process
+    /// has it open fails with [`Error::InUse`], in this mode or any other. The data file may grow
     /// by what the writes between two checkpoints copy (freed pages wait for the next
     /// checkpoint). After a crash, the next open (in any mode) applies the log.
     WriteAheadLog,
