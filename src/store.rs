@@ -432,7 +432,7 @@ impl Core {
         let swap_unchanged = std::mem::take(&mut txn.swap_unchanged);
         let flushed_dbs = std::mem::take(&mut txn.flushed_dbs);
         let reclaim = txn.reclaim_queued;
-        let record = txn.log_record()?;
+        let record = txn.log_record();
         let mut logged = None;
         if let Some(raw) = txn.into_raw() {
             // Dropping `raw` on these errors aborts the transaction.

@@ -244,8 +244,8 @@ pub struct WriteTxn<'s> {
     pub(crate) reclaim_queued: bool,
     /// How far the data file may have grown, for the disk reservation.
     growth: Growth,
-    /// With the write-ahead log: the LMDB entries written, packed as `db:u8 + len:u32 + key`
-    /// (`db` indexing `Storage::databases`), whose final values make the commit's log record.
+    /// With the write-ahead log: the LMDB writes so far, in order, encoded as the commit's log
+    /// record (see `wal::encode_put`).
     logged: Option<Vec<u8>>,
 }
 
@@ -291,13 +291,6 @@ fn mdb_val(bytes: &[u8]) -> lmdb_sys::MDB_val {
         mv_size: bytes.len(),
         mv_data: bytes.as_ptr() as *mut std::ffi::c_void,
     }
-}
-
-/// Adds entry `key` of database number `db` to a packed list of written entries.
-pub(crate) fn log_entry(logged: &mut Vec<u8>, db: u8, key: &[u8]) {
-    logged.push(db);
-    logged.extend_from_slice(&(key.len() as u32).to_be_bytes());
-    logged.extend_from_slice(key);
 }
 
 /// A write transaction's estimate of how far it may have grown the data file, against the
@@ -346,55 +339,35 @@ impl<'s> WriteTxn<'s> {
         }
     }
 
-    /// Notes, for the write-ahead log, that entry `key` of `db` is written.
-    pub(crate) fn log_write(&mut self, db: lmdb::Database, key: &[u8]) {
+    /// Notes, for the write-ahead log, a put of `key` → `value` in `db`.
+    pub(crate) fn log_put(&mut self, db: lmdb::Database, key: &[u8], value: &[u8]) {
         if let Some(logged) = &mut self.logged {
-            log_entry(logged, self.read.core.storage.database_index(db), key);
+            let db = self.read.core.storage.database_index(db);
+            wal::encode_put(logged, db, key, value);
         }
     }
 
-    /// The write-ahead log record of this transaction: the final value (or absence) of every
-    /// entry it wrote. `None` without the log or when nothing was written.
-    pub(crate) fn log_record(&self) -> Result<Option<Vec<u8>>> {
-        let Some(logged) = &self.logged else {
-            return Ok(None);
-        };
-        let mut entries: Vec<(u8, &[u8])> = Vec::new();
-        let mut rest = &logged[..];
-        while let [db, a, b, c, d, tail @ ..] = rest {
-            let len = u32::from_be_bytes([*a, *b, *c, *d]) as usize;
-            let Some((key, tail)) = tail.split_at_checked(len) else {
-                return Err(Error::Corrupt("write log"));
-            };
-            entries.push((*db, key));
-            rest = tail;
+    /// Notes, for the write-ahead log, a delete of `key` in `db`.
+    fn log_del(&mut self, db: lmdb::Database, key: &[u8]) {
+        if let Some(logged) = &mut self.logged {
+            let db = self.read.core.storage.database_index(db);
+            wal::encode_del(logged, db, key);
         }
-        if entries.is_empty() {
-            return Ok(None);
-        }
-        entries.sort_unstable();
-        entries.dedup();
-        let dbs = self.core.storage.databases();
-        let mut record = Vec::new();
-        for (db, key) in entries {
-            let Some(&database) = dbs.get(usize::from(db)) else {
-                return Err(Error::Corrupt("write log"));
-            };
-            match self.raw.get(database, &key) {
-                Ok(value) => wal::encode_put(&mut record, db, key, value),
-                Err(lmdb::Error::NotFound) => wal::encode_del(&mut record, db, key),
-                Err(e) => return Err(self.lmdb_err(e)),
-            }
-        }
-        Ok(Some(record))
+    }
+
+    /// The write-ahead log record of this transaction: its writes, in order. `None` without
+    /// the log or when nothing was written.
+    pub(crate) fn log_record(&mut self) -> Option<Vec<u8>> {
+        self.logged.take().filter(|record| !record.is_empty())
     }
 
     /// Takes the next collection key id (see `Storage::allocate_key_id`).
     pub(crate) fn allocate_key_id(&mut self) -> Result<u64> {
         let storage = &self.read.core.storage;
-        self.log_write(storage.system, storage::NEXT_KEY_ID);
-        let storage = &self.read.core.storage;
-        storage.allocate_key_id(self.rw()?)
+        let id = storage.allocate_key_id(self.rw()?)?;
+        let system = self.read.core.storage.system;
+        self.log_put(system, storage::NEXT_KEY_ID, &(id + 1).to_be_bytes());
+        Ok(id)
     }
 
     /// Counts a write of `bytes` of key and value towards the growth of the data file, holding
@@ -495,9 +468,9 @@ impl<'s> WriteTxn<'s> {
 
     /// Room for a record of `len` bytes under `encoded` in the `keys` database, written through
     /// the keys cursor; the caller fills it.
+    /// Not logged: the callers log what they fill it with.
     fn reserve_here(&mut self, encoded: &[u8], len: usize) -> Result<&mut [u8]> {
         self.note_growth(encoded.len() + len)?;
-        self.log_write(self.read.core.storage.keys, encoded);
         let cursor = self.keys_cursor()?;
         let mut key = mdb_val(encoded);
         let mut data = lmdb_sys::MDB_val {
@@ -521,6 +494,7 @@ impl<'s> WriteTxn<'s> {
     /// Writes `value` as the record of `encoded` in the `keys` database, through the keys
     /// cursor.
     pub(crate) fn put_record_here(&mut self, encoded: &[u8], value: &[u8]) -> Result<()> {
+        self.log_put(self.read.core.storage.keys, encoded, value);
         self.reserve_here(encoded, value.len())?
             .copy_from_slice(value);
         Ok(())
@@ -528,7 +502,7 @@ impl<'s> WriteTxn<'s> {
 
     pub(crate) fn put_raw(&mut self, db: lmdb::Database, key: &[u8], value: &[u8]) -> Result<()> {
         self.note_growth(key.len() + value.len())?;
-        self.log_write(db, key);
+        self.log_put(db, key, value);
         let map_size = self.core.storage.map_size;
         self.rw()?
             .put(db, &key, &value, WriteFlags::empty())
@@ -538,7 +512,7 @@ impl<'s> WriteTxn<'s> {
     /// Deletes an LMDB entry; true if it existed.
     pub(crate) fn del_raw(&mut self, db: lmdb::Database, key: &[u8]) -> Result<bool> {
         self.note_growth(0)?;
-        self.log_write(db, key);
+        self.log_del(db, key);
         let map_size = self.core.storage.map_size;
         match self.rw()?.del(db, &key, None) {
             Ok(()) => Ok(true),
@@ -710,6 +684,20 @@ impl<'s> WriteTxn<'s> {
         body: &[u8],
     ) -> Result<()> {
         let header_len = header.len();
+        if let Some(logged) = &mut self.logged {
+            let keys = self.read.core.storage.keys;
+            let db = self.read.core.storage.database_index(keys);
+            wal::encode_put_with(
+                logged,
+                db,
+                encoded.as_bytes(),
+                header_len + body.len(),
+                |v| {
+                    header.write(&mut v[..header_len]);
+                    v[header_len..].copy_from_slice(body);
+                },
+            );
+        }
         let slot = self.reserve_here(encoded.as_bytes(), header_len + body.len())?;
         header.write(&mut slot[..header_len]);
         slot[header_len..].copy_from_slice(body);

@@ -5,8 +5,8 @@
 //! # How it stays correct
 //!
 //! LMDB runs with `MDB_NOSYNC`: a commit writes its pages and its meta page to the page cache
-//! and returns. Then the transaction's changes, as the final value (or absence) of every LMDB
-//! entry it wrote, go to the log as one record, and the commit waits for the log's sync.
+//! and returns. Just before, the transaction's writes (each put and delete of an LMDB entry,
+//! in order) go to the log as one record; the commit then waits for the log's sync.
 //! A *checkpoint* makes the data file itself durable up to some transaction: it syncs the file,
 //! then records in the `checkpoint` file the sequence number of the last transaction included
 //! and a copy of the two meta pages as they were at that transaction.
@@ -87,12 +87,26 @@ pub(crate) enum Op<'a> {
 
 /// Appends a put of `key` → `value` in database `db` to a record's payload.
 pub(crate) fn encode_put(out: &mut Vec<u8>, db: u8, key: &[u8], value: &[u8]) {
+    encode_put_with(out, db, key, value.len(), |v| v.copy_from_slice(value));
+}
+
+/// Appends a put of `key` → a value of `len` bytes in database `db` to a record's payload,
+/// `fill` writing the value.
+pub(crate) fn encode_put_with(
+    out: &mut Vec<u8>,
+    db: u8,
+    key: &[u8],
+    len: usize,
+    fill: impl FnOnce(&mut [u8]),
+) {
     out.push(OP_PUT);
     out.push(db);
     out.extend_from_slice(&(key.len() as u32).to_le_bytes());
     out.extend_from_slice(key);
-    out.extend_from_slice(&(value.len() as u64).to_le_bytes());
-    out.extend_from_slice(value);
+    out.extend_from_slice(&(len as u64).to_le_bytes());
+    let start = out.len();
+    out.resize(start + len, 0);
+    fill(&mut out[start..]);
 }
 
 /// Appends a delete of `key` in database `db` to a record's payload.

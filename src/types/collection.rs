@@ -374,7 +374,7 @@ impl WriteTxn<'_> {
 }
 
 /// A cursor writing on the `elements` database (see [`WriteTxn::elements_writer`]): reads
-/// through it as through an [`lmdb::RwCursor`]; its writes are noted for the write-ahead log.
+/// through it as through an [`lmdb::RwCursor`]; its writes go to the write-ahead log's record.
 pub(crate) struct ElementsWriter<'t> {
     cursor: lmdb::RwCursor<'t>,
     logged: Option<&'t mut Vec<u8>>,
@@ -385,7 +385,7 @@ impl ElementsWriter<'_> {
     /// Writes `key` → `value` (see [`lmdb::RwCursor::put`]).
     pub(crate) fn put(&mut self, key: &[u8], value: &[u8], flags: WriteFlags) -> lmdb::Result<()> {
         if let Some(logged) = self.logged.as_deref_mut() {
-            crate::txn::log_entry(logged, self.index, key);
+            crate::storage::wal::encode_put(logged, self.index, key, value);
         }
         self.cursor.put(&key, &value, flags)
     }

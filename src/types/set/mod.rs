@@ -197,12 +197,14 @@ impl WriteTxn<'_> {
         let map_size = self.core.storage.map_size;
         let key = key.as_bytes();
         self.note_growth(key.len())?;
-        self.log_write(elements, key);
         match self
             .rw()?
             .put(elements, &key, b"", WriteFlags::NO_OVERWRITE)
         {
-            Ok(()) => Ok(true),
+            Ok(()) => {
+                self.log_put(elements, key, b"");
+                Ok(true)
+            }
             Err(lmdb::Error::KeyExist) => Ok(false),
             Err(e) => Err(Error::from_lmdb(e, map_size)),
         }
