@@ -154,3 +154,68 @@ fn a_really_full_disk_is_an_error_not_a_crash() -> keyp::Result<()> {
     }
     Ok(())
 }
+
+/// A real full disk under the write-ahead log, the log being what runs out (another file
+/// takes the disk's last blocks while the data file still holds its reservation): the write
+/// gets `DiskFull`, nothing acknowledged is lost, writes work again once there is room, and
+/// the store closes and opens again with everything in it.
+#[test]
+fn a_full_disk_stops_the_log_cleanly() -> keyp::Result<()> {
+    // Big enough that the data file's reservation is taken 64 MiB at a time and outlasts the
+    // filler below.
+    let Some(disk) = Tmpfs::mount("256m") else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but a tmpfs could not be mounted (the test needs root)"
+        );
+        eprintln!("skipped: mounting a tmpfs needs root");
+        return Ok(());
+    };
+    let log = |dir: &Path| {
+        StoreOptions::new()
+            .map_size(1 << 30)
+            .durability(Durability::WriteAheadLog)
+            .open(dir)
+    };
+    let dir = disk.0.path().join("data");
+    let store = log(&dir)?;
+    let mut acknowledged = 0;
+    for i in 0..10 {
+        store.set(format!("k{i}"), value(i, 100_000))?;
+        acknowledged += 1;
+    }
+    // Another file takes every block left.
+    let filler = disk.0.path().join("filler");
+    {
+        use std::io::Write;
+        let mut file = std::fs::File::create(&filler)?;
+        for chunk in [1 << 20, 4096, 512] {
+            while file.write_all(&vec![1u8; chunk]).is_ok() {}
+        }
+    }
+    let error = loop {
+        match store.set(format!("k{acknowledged}"), value(acknowledged, 100_000)) {
+            Ok(()) => acknowledged += 1,
+            Err(e) => break e,
+        }
+        assert!(acknowledged < 1000, "the disk never filled");
+    };
+    assert!(matches!(error, Error::DiskFull), "got {error:?}");
+    for i in 0..acknowledged {
+        assert_eq!(store.get(format!("k{i}"))?, Some(value(i, 100_000).into()));
+    }
+    // Room again: writes resume (after the background checkpoint that takes the log back).
+    std::fs::remove_file(&filler)?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while store.set("after", "room").is_err() {
+        assert!(std::time::Instant::now() < deadline, "writes never resumed");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    drop(store);
+    let store = log(&dir)?;
+    for i in 0..acknowledged {
+        assert_eq!(store.get(format!("k{i}"))?, Some(value(i, 100_000).into()));
+    }
+    assert_eq!(store.get("after")?.as_deref(), Some(&b"room"[..]));
+    Ok(())
+}

@@ -288,6 +288,22 @@ impl CheckpointFile {
             .create(true)
             .truncate(false)
             .open(dir.join(CHECKPOINT_FILE))?;
+        // Both slots get their disk blocks now (zeros where nothing was written: past the end,
+        // and a slot never written, a hole), so that no later checkpoint needs room a full disk
+        // could refuse.
+        let len = file.metadata()?.len();
+        let end = 2 * SLOT_STRIDE as u64;
+        if len < end {
+            file.write_all_at(&vec![0u8; (end - len) as usize], len)?;
+        }
+        let mut slot = vec![0u8; SLOT_STRIDE];
+        for at in [0, SLOT_STRIDE as u64] {
+            file.read_exact_at(&mut slot, at)?;
+            if slot.iter().all(|&b| b == 0) {
+                file.write_all_at(&slot, at)?;
+            }
+        }
+        file.sync_all()?;
         Ok(CheckpointFile { file, counter })
     }
 
@@ -368,6 +384,8 @@ pub(crate) struct Wal {
     /// Set when an append or sync failed: the log may miss a committed transaction, so writes
     /// are refused until a checkpoint has made the data file hold everything.
     broken: AtomicBool,
+    /// Whether that failure was a full disk (writes then get [`Error::DiskFull`]).
+    full: AtomicBool,
     checkpoints: Mutex<Checkpoints>,
     page_size: usize,
     data: File,
@@ -467,6 +485,7 @@ impl Wal {
             synced: AtomicU64::new(0),
             sync_lock: Mutex::new(()),
             broken: AtomicBool::new(false),
+            full: AtomicBool::new(false),
             checkpoints: Mutex::new(Checkpoints {
                 file,
                 pin: None,
@@ -521,6 +540,9 @@ impl Wal {
     /// Refuses writes while the log is broken (see [`Wal::broken`]).
     pub(crate) fn check(&self) -> Result<()> {
         if self.broken.load(Ordering::Acquire) {
+            if self.full.load(Ordering::Acquire) {
+                return Err(Error::DiskFull);
+            }
             return Err(Error::Io(std::io::Error::other(
                 "the write-ahead log could not be written; writes resume after a checkpoint",
             )));
@@ -529,8 +551,14 @@ impl Wal {
     }
 
     fn fail(&self, e: std::io::Error) -> Error {
+        let full = e.raw_os_error() == Some(libc::ENOSPC);
+        self.full.store(full, Ordering::Release);
         self.broken.store(true, Ordering::Release);
-        Error::Io(e)
+        if full {
+            Error::DiskFull
+        } else {
+            Error::Io(e)
+        }
     }
 
     /// Appends the record of a transaction about to commit (call it in commit order, holding
@@ -771,13 +799,30 @@ mod tests {
             let (read, _) = CheckpointFile::read(dir.path()).unwrap().unwrap();
             assert_eq!(read, checkpoint);
         }
-        // A torn newer slot (the third write went to slot 3 % 2) leaves the older one.
+        // Reopening (which gives both slots their blocks) keeps what they hold.
+        drop(file);
+        let mut file = CheckpointFile::open(dir.path(), 3).unwrap();
+        assert_eq!(CheckpointFile::read(dir.path()).unwrap().unwrap().0.seq, 12);
+        file.write(&Checkpoint {
+            seq: 13,
+            segment: 0,
+            metas: vec![1; 128],
+        })
+        .unwrap();
+        assert_eq!(CheckpointFile::read(dir.path()).unwrap().unwrap().0.seq, 13);
+        file.write(&Checkpoint {
+            seq: 12,
+            segment: 0,
+            metas: vec![12; 128],
+        })
+        .unwrap();
+        // A torn newer slot (the last write went to slot 5 % 2) leaves the older one.
         let path = dir.path().join(CHECKPOINT_FILE);
         let mut bytes = std::fs::read(&path).unwrap();
         let newer = SLOT_STRIDE;
         bytes[newer + CHECKPOINT_HEADER + 7] ^= 0xff;
         std::fs::write(&path, &bytes).unwrap();
         let (read, _) = CheckpointFile::read(dir.path()).unwrap().unwrap();
-        assert_eq!(read.seq, 9);
+        assert_eq!(read.seq, 13);
     }
 }
