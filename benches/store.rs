@@ -309,6 +309,17 @@ fn durable_writes(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
+    // The same durability through the write-ahead log: one sequential append and sync.
+    let log_dir = tempfile::tempdir().unwrap();
+    let logged = open_store(log_dir.path(), Durability::WriteAheadLog);
+    let mut pick = Picker(5);
+    group.bench_function("keyp_write_ahead_log", |b| {
+        b.iter_batched(
+            || key(pick.next()),
+            |k| logged.set(k, &value).unwrap(),
+            BatchSize::SmallInput,
+        )
+    });
     group.finish();
 }
 

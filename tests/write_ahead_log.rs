@@ -171,12 +171,43 @@ fn crashed_disk(from: &Path, to: &Path, data: &[u8], rng: &mut Rng) {
     for name in FILES {
         let mut bytes = std::fs::read(from.join(name)).unwrap();
         if name != "checkpoint" {
-            let torn = rng.below(200) as usize;
-            bytes.extend((0..torn).map(|i| (i * 31) as u8));
+            tear(&mut bytes, rng);
         }
         std::fs::write(to.join(name), bytes).unwrap();
     }
     std::fs::write(to.join("data.mdb"), data).unwrap();
+}
+
+/// Writes, right after the last record of a log segment, the start of the next one as a crash
+/// leaves it: its header (the right magic, a length, the next sequence number, a checksum)
+/// and part of its payload. Records are `magic:u32 len:u64 seq:u64 checksum:u64 payload`,
+/// little-endian; the segment's unused end is zeros.
+fn tear(segment: &mut Vec<u8>, rng: &mut Rng) {
+    const MAGIC: u32 = 0x4b57_414c;
+    let field = |bytes: &[u8], at: usize| {
+        let mut raw = [0u8; 8];
+        raw.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_le_bytes(raw)
+    };
+    let (mut at, mut seq) = (0usize, 0u64);
+    while segment.len() >= at + 28 && segment[at..at + 4] == MAGIC.to_le_bytes() {
+        let next = at + 28 + field(segment, at + 4) as usize;
+        // A full-length record whose sequence number does not follow is a leftover.
+        if next > segment.len() || (seq != 0 && field(segment, at + 12) != seq + 1) {
+            break;
+        }
+        seq = field(segment, at + 12);
+        at = next;
+    }
+    let mut torn = MAGIC.to_le_bytes().to_vec();
+    torn.extend_from_slice(&(400 + rng.below(400)).to_le_bytes());
+    torn.extend_from_slice(&(seq + 1).to_le_bytes());
+    torn.extend_from_slice(&rng.next().to_le_bytes());
+    torn.extend((0..rng.below(300)).map(|_| rng.next() as u8));
+    if segment.len() < at + torn.len() {
+        segment.resize(at + torn.len(), 0);
+    }
+    segment[at..at + torn.len()].copy_from_slice(&torn);
 }
 
 fn power_loss_round(seed: u64, write_map: bool, checkpoints: usize, p: u64) {

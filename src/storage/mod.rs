@@ -221,12 +221,16 @@ impl Storage {
         ]
     }
 
-    /// The index of `db` in [`Storage::databases`].
+    /// The index of `db` in [`Storage::databases`]. Every `Database` there is comes from this
+    /// struct's fields, all of which `databases` lists (a new one must be added there too, or
+    /// its writes would be logged as writes to `keys`: the debug assertion catches it).
     pub(crate) fn database_index(&self, db: Database) -> u8 {
-        self.databases()
-            .iter()
-            .position(|d| d.dbi() == db.dbi())
-            .unwrap_or(0) as u8
+        let index = self.databases().iter().position(|d| d.dbi() == db.dbi());
+        debug_assert!(
+            index.is_some(),
+            "a database missing from Storage::databases"
+        );
+        index.unwrap_or(0) as u8
     }
 
     /// Applies the log records after `checkpoint` in one transaction and makes the result
@@ -266,22 +270,21 @@ impl Storage {
         let Some(wal) = &self.wal else {
             return self.env.sync(true).map_err(err);
         };
-        let guard = exclusive();
-        let last_pgno = self.env.info().map_err(err)?.last_pgno() as u64;
         wal.checkpoint(
+            exclusive,
             || {
+                let last_pgno = self.env.info().map_err(err)?.last_pgno() as u64;
                 let txn = self.env.begin_ro_txn().map_err(err)?;
                 // SAFETY: the pin lives in `self.wal`, which `Storage` drops before `env`, so
                 // the transaction never outlives the environment whatever its type claims.
-                Ok(unsafe {
+                let pin = unsafe {
                     std::mem::transmute::<lmdb::RoTransaction<'_>, lmdb::RoTransaction<'static>>(
                         txn,
                     )
-                })
+                };
+                Ok((pin, last_pgno))
             },
-            move || drop(guard),
             || self.env.sync(true).map_err(err),
-            last_pgno,
         )
     }
 

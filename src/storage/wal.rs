@@ -50,6 +50,9 @@ pub(crate) const CHECKPOINT_GROWTH: u64 = 16 << 20;
 /// A checkpoint is due once this much log has been written since the last.
 pub(crate) const CHECKPOINT_LOG: u64 = 64 << 20;
 
+/// The least a segment is given blocks for ahead of its use (see `Wal::prepare_next`).
+const SEGMENT_MIN: u64 = 4 << 20;
+
 const SEGMENTS: [&str; 2] = ["wal.0", "wal.1"];
 const CHECKPOINT_FILE: &str = "checkpoint";
 
@@ -341,12 +344,31 @@ struct Appender {
     offset: u64,
     /// Where the last record began in it.
     last: u64,
+    /// How many bytes from the start of each segment have been written (records or zeros):
+    /// appends below that overwrite.
+    zeroed: [u64; 2],
+    /// Whether [`Wal::reset_segments`] has run (the segments hold nothing from before).
+    reset: bool,
     /// Bytes appended since the store opened, over both segments: a position in the log.
     lsn: u64,
     /// The sequence number of the last record.
     seq: u64,
     /// Bytes appended since the last checkpoint switched segments.
     since_switch: u64,
+}
+
+/// Writes zeros over bytes `from..to` of `file` and syncs them.
+fn zero(file: &File, from: u64, to: u64) -> Result<()> {
+    const CHUNK: u64 = 1 << 20;
+    let zeros = vec![0u8; CHUNK as usize];
+    let mut at = from;
+    while at < to {
+        let n = CHUNK.min(to - at);
+        file.write_all_at(&zeros[..n as usize], at)?;
+        at += n;
+    }
+    file.sync_data()?;
+    Ok(())
 }
 
 /// A read transaction that keeps a checkpoint's snapshot from being overwritten.
@@ -478,6 +500,8 @@ impl Wal {
                 current: 0,
                 offset: 0,
                 last: 0,
+                zeroed: [0; 2],
+                reset: false,
                 lsn: 0,
                 seq,
                 since_switch: 0,
@@ -506,9 +530,17 @@ impl Wal {
         let mut a = self.appender.lock();
         for file in &a.segments {
             file.set_len(0)?;
+        }
+        // The segment appends go to first gets its blocks now (see `prepare_next`).
+        let current = a.current;
+        zero(&a.segments[current], 0, SEGMENT_MIN)?;
+        for file in &a.segments {
             file.sync_all()?;
         }
+        a.zeroed = [0; 2];
+        a.zeroed[current] = SEGMENT_MIN;
         a.offset = 0;
+        a.reset = true;
         Ok(())
     }
 
@@ -580,6 +612,8 @@ impl Wal {
         let len = (RECORD_HEADER + payload.len()) as u64;
         a.last = a.offset;
         a.offset += len;
+        let current = a.current;
+        a.zeroed[current] = a.zeroed[current].max(a.offset);
         a.lsn += len;
         a.since_switch += len;
         Ok(a.lsn)
@@ -659,30 +693,27 @@ impl Wal {
             || last_pgno.saturating_sub(c.last_pgno) * self.page_size as u64 >= CHECKPOINT_GROWTH
     }
 
-    /// Takes a checkpoint. `pin` is the latest snapshot, begun with no writer active (the
-    /// caller holds the write gate, released by `release` once the snapshot's meta pages are
-    /// copied and the log switched); `sync` makes the data file durable. `last_pgno` is the
-    /// data file's last page.
-    pub(crate) fn checkpoint(
+    /// Takes a checkpoint. `exclusive` keeps writers out while its guard lives (the write
+    /// gate): under it, `pin` begins the latest snapshot and reads the data file's last page;
+    /// the guard goes once the snapshot's meta pages are copied and the log switched. `sync`
+    /// makes the data file durable.
+    pub(crate) fn checkpoint<G>(
         &self,
-        pin: impl FnOnce() -> Result<lmdb::RoTransaction<'static>>,
-        release: impl FnOnce(),
+        exclusive: impl FnOnce() -> G,
+        pin: impl FnOnce() -> Result<(lmdb::RoTransaction<'static>, u64)>,
         sync: impl Fn() -> Result<()>,
-        last_pgno: u64,
     ) -> Result<()> {
         let mut c = self.checkpoints.lock();
         if c.pending.is_none() {
-            let pin = match pin() {
-                Ok(pin) => Pin(pin),
-                Err(e) => {
-                    release();
-                    return Err(e);
-                }
-            };
+            // Before the gate: writers go on meanwhile in the current segment.
+            self.prepare_next()?;
+            let guard = exclusive();
+            let (pin, last_pgno) = pin()?;
+            let pin = Pin(pin);
             let mut metas = vec![0u8; 2 * self.page_size];
             let read = self.data.read_exact_at(&mut metas, 0);
             let switched = read.map_err(Error::from).and_then(|()| self.switch());
-            release();
+            drop(guard);
             let (seq, segment) = switched?;
             c.pending = Some(Pending {
                 checkpoint: Checkpoint {
@@ -694,8 +725,6 @@ impl Wal {
             });
             c.last_pgno = last_pgno;
             c.taken_at = std::time::Instant::now();
-        } else {
-            release();
         }
         sync()?;
         let Some(pending) = c.pending.take() else {
@@ -707,6 +736,34 @@ impl Wal {
         }
         c.pin = Some(pending.pin);
         self.broken.store(false, Ordering::Release);
+        Ok(())
+    }
+
+    /// Gives the segment the next switch goes to written blocks (zeros) for twice what this
+    /// round has logged (at least [`SEGMENT_MIN`], at most [`CHECKPOINT_LOG`]): appends over
+    /// written blocks need no change to the file's size or extents, so their `fdatasync` is a
+    /// data write and a cache flush, not a journal commit too. Call it holding the checkpoints
+    /// lock: only a checkpoint switches segments, so the other is not in use (and what it
+    /// holds predates the last durable checkpoint).
+    fn prepare_next(&self) -> Result<()> {
+        let (file, from, to) = {
+            let a = self.appender.lock();
+            if !a.reset {
+                // Opening: the segments may hold records the last durable checkpoint needs
+                // until the first checkpoint of this open is written (`reset_segments`).
+                return Ok(());
+            }
+            let other = 1 - a.current;
+            let to = (2 * a.offset).clamp(SEGMENT_MIN, CHECKPOINT_LOG);
+            (Arc::clone(&a.segments[other]), a.zeroed[other], to)
+        };
+        if from >= to {
+            return Ok(());
+        }
+        zero(&file, from, to)?;
+        let mut a = self.appender.lock();
+        let other = 1 - a.current;
+        a.zeroed[other] = a.zeroed[other].max(to);
         Ok(())
     }
 
