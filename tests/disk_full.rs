@@ -118,6 +118,20 @@ impl Tmpfs {
             .ok()?;
         status.success().then_some(Tmpfs(dir))
     }
+
+    /// [`Tmpfs::mount`], or `None` after saying the test is skipped: mounting needs root, and
+    /// under `CI=true` a test must not skip, so there it fails instead.
+    fn mount_or_skip(size: &str) -> Option<Tmpfs> {
+        let disk = Tmpfs::mount(size);
+        if disk.is_none() {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI=true but a tmpfs could not be mounted (the test needs root)"
+            );
+            eprintln!("skipped: mounting a tmpfs needs root");
+        }
+        disk
+    }
 }
 
 impl Drop for Tmpfs {
@@ -130,12 +144,7 @@ impl Drop for Tmpfs {
 
 #[test]
 fn a_really_full_disk_is_an_error_not_a_crash() -> keyp::Result<()> {
-    let Some(disk) = Tmpfs::mount("24m") else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI=true but a tmpfs could not be mounted (the test needs root)"
-        );
-        eprintln!("skipped: mounting a tmpfs needs root");
+    let Some(disk) = Tmpfs::mount_or_skip("24m") else {
         return Ok(());
     };
     for write_map in [true, false] {
@@ -163,12 +172,7 @@ fn a_really_full_disk_is_an_error_not_a_crash() -> keyp::Result<()> {
 fn a_full_disk_stops_the_log_cleanly() -> keyp::Result<()> {
     // Big enough that the data file's reservation is taken 64 MiB at a time and outlasts the
     // filler below.
-    let Some(disk) = Tmpfs::mount("256m") else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI=true but a tmpfs could not be mounted (the test needs root)"
-        );
-        eprintln!("skipped: mounting a tmpfs needs root");
+    let Some(disk) = Tmpfs::mount_or_skip("256m") else {
         return Ok(());
     };
     let log = |dir: &Path| {

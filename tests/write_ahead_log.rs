@@ -210,32 +210,40 @@ fn tear(segment: &mut Vec<u8>, rng: &mut Rng) {
     segment[at..at + torn.len()].copy_from_slice(&torn);
 }
 
-fn power_loss_round(seed: u64, write_map: bool, checkpoints: usize, p: u64) {
-    let mut rng = Rng(seed);
+/// A store with the log in a new directory: `before` random writes (and `checkpoints` more
+/// rounds of a checkpoint and 300 writes), a checkpoint, `after` writes; then the disk a power
+/// loss leaves (`p` as for [`mix`]) built in another directory. Returns that directory and
+/// what the store held when the power went.
+fn power_loss(
+    rng: &mut Rng,
+    write_map: bool,
+    (before, checkpoints, after): (usize, usize, usize),
+    p: u64,
+) -> (tempfile::TempDir, BTreeMap<Vec<u8>, String>) {
     let live = tempfile::tempdir().unwrap();
     let store = options(Durability::WriteAheadLog, write_map)
         .open(live.path())
         .unwrap();
-    random_writes(&store, &mut rng, 400).unwrap();
+    random_writes(&store, rng, before).unwrap();
     for _ in 0..checkpoints {
         store.sync().unwrap();
-        random_writes(&store, &mut rng, 300).unwrap();
+        random_writes(&store, rng, 300).unwrap();
     }
     store.sync().unwrap();
     let synced = read_data(live.path());
-    // Enough churn after the checkpoint that pages freed since are reused many times over.
-    random_writes(&store, &mut rng, 1200).unwrap();
+    random_writes(&store, rng, after).unwrap();
     let expected = dump(&store).unwrap();
     let latest = read_data(live.path());
     let crashed = tempfile::tempdir().unwrap();
-    crashed_disk(
-        live.path(),
-        crashed.path(),
-        &mix(&synced, &latest, &mut rng, p),
-        &mut rng,
-    );
-    drop(store);
+    let data = mix(&synced, &latest, rng, p);
+    crashed_disk(live.path(), crashed.path(), &data, rng);
+    (crashed, expected)
+}
 
+fn power_loss_round(seed: u64, write_map: bool, checkpoints: usize, p: u64) {
+    let mut rng = Rng(seed);
+    // Enough churn after the checkpoint that pages freed since are reused many times over.
+    let (crashed, expected) = power_loss(&mut rng, write_map, (400, checkpoints, 1200), p);
     let store = options(Durability::WriteAheadLog, write_map)
         .open(crashed.path())
         .unwrap();
@@ -264,24 +272,7 @@ fn acknowledged_writes_survive_a_power_loss() {
 #[test]
 fn a_crashed_log_is_applied_whatever_the_durability_next() {
     let mut rng = Rng(77);
-    let live = tempfile::tempdir().unwrap();
-    let store = options(Durability::WriteAheadLog, false)
-        .open(live.path())
-        .unwrap();
-    random_writes(&store, &mut rng, 300).unwrap();
-    store.sync().unwrap();
-    let synced = read_data(live.path());
-    random_writes(&store, &mut rng, 600).unwrap();
-    let expected = dump(&store).unwrap();
-    let latest = read_data(live.path());
-    let crashed = tempfile::tempdir().unwrap();
-    crashed_disk(
-        live.path(),
-        crashed.path(),
-        &mix(&synced, &latest, &mut rng, 2),
-        &mut rng,
-    );
-    drop(store);
+    let (crashed, expected) = power_loss(&mut rng, false, (300, 0, 600), 2);
 
     let store = options(Durability::Periodic(Duration::from_secs(3600)), false)
         .open(crashed.path())
