@@ -402,6 +402,8 @@ pub(crate) struct Wal {
     appender: Mutex<Appender>,
     /// The log position known to be on disk.
     synced: AtomicU64,
+    /// The appender's `lsn`, readable without its lock.
+    appended: AtomicU64,
     sync_lock: Mutex<()>,
     /// Set when an append or sync failed: the log may miss a committed transaction, so writes
     /// are refused until a checkpoint has made the data file hold everything.
@@ -507,6 +509,7 @@ impl Wal {
                 since_switch: 0,
             }),
             synced: AtomicU64::new(0),
+            appended: AtomicU64::new(0),
             sync_lock: Mutex::new(()),
             broken: AtomicBool::new(false),
             full: AtomicBool::new(false),
@@ -615,6 +618,7 @@ impl Wal {
         let current = a.current;
         a.zeroed[current] = a.zeroed[current].max(a.offset);
         a.lsn += len;
+        self.appended.store(a.lsn, Ordering::Release);
         a.since_switch += len;
         Ok(a.lsn)
     }
@@ -630,7 +634,9 @@ impl Wal {
 
     /// The log position after the last record appended.
     pub(crate) fn appended(&self) -> u64 {
-        self.appender.lock().lsn
+        // Not the appender's lock: a checkpoint's segment switch holds it through a sync, and
+        // the server's event loop asks this after every read.
+        self.appended.load(Ordering::Acquire)
     }
 
     /// The log position known to be on disk.
