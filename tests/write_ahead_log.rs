@@ -288,6 +288,30 @@ fn a_crashed_log_is_applied_whatever_the_durability_next() {
     assert_eq!(dump(&store).unwrap(), expected);
 }
 
+/// A crash during the very first open with the log can leave a `checkpoint` file with no valid
+/// slot (and empty segments): nothing was ever logged, so any open goes on from the data file
+/// and a store without the log removes the files.
+#[test]
+fn a_log_that_never_checkpointed_is_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = options(Durability::Off, false).open(dir.path()).unwrap();
+    store.set("k", "v").unwrap();
+    drop(store);
+    std::fs::write(dir.path().join("checkpoint"), vec![0u8; 4096]).unwrap();
+    std::fs::write(dir.path().join("wal.0"), b"").unwrap();
+    let store = options(Durability::Off, false).open(dir.path()).unwrap();
+    assert_eq!(store.get("k").unwrap().as_deref(), Some(&b"v"[..]));
+    for name in FILES {
+        assert!(!dir.path().join(name).exists(), "{name} left behind");
+    }
+    drop(store);
+    std::fs::write(dir.path().join("checkpoint"), vec![0u8; 4096]).unwrap();
+    let store = options(Durability::WriteAheadLog, false)
+        .open(dir.path())
+        .unwrap();
+    assert_eq!(store.get("k").unwrap().as_deref(), Some(&b"v"[..]));
+}
+
 /// A clean close checkpoints everything and removes the log: the directory is a plain LMDB
 /// environment again, which any durability opens with everything in it.
 #[test]

@@ -200,7 +200,9 @@ impl Storage {
             if let Some(wal) = &storage.wal {
                 wal.reset_segments()?;
             }
-        } else if checkpoint.is_some() {
+        } else if recovering {
+            // Applied (or, with no valid checkpoint slot, never used: the first checkpoint is
+            // written before the first record), so no longer needed.
             storage.env.sync(true).map_err(|e| storage.lmdb_err(e))?;
             Wal::remove(path)?;
         }
