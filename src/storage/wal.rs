@@ -623,13 +623,21 @@ impl Wal {
         Ok(a.lsn)
     }
 
-    /// Unwrites the last record (its transaction failed to commit): its header is zeroed, so
-    /// the log ends before it, and the log refuses writes until a checkpoint, which covers
-    /// its spent sequence number.
+    /// Unwrites the last record (its transaction failed to commit): its header is zeroed and
+    /// synced, so the log ends before it even if the record was synced already, and the log
+    /// refuses writes until a checkpoint, which covers its spent sequence number. The synced
+    /// position then moves past it: replies held for the log's end must not wait for a sync
+    /// nobody else will ask for.
     pub(crate) fn cancel_last(&self) {
         let a = self.appender.lock();
-        let _ = a.segments[a.current].write_all_at(&[0u8; RECORD_HEADER], a.last);
+        let file = &a.segments[a.current];
+        let zeroed = file
+            .write_all_at(&[0u8; RECORD_HEADER], a.last)
+            .and_then(|()| file.sync_data());
         self.broken.store(true, Ordering::Release);
+        if zeroed.is_ok() {
+            self.synced_to(a.lsn);
+        }
     }
 
     /// The log position after the last record appended.
@@ -845,6 +853,33 @@ mod tests {
         let mut flipped = log.clone();
         flipped[RECORD_HEADER + 3] ^= 1;
         assert!(record_at(&flipped, 0, 1).is_none(), "changed byte");
+    }
+
+    #[test]
+    fn a_cancelled_record_ends_the_log_and_counts_as_synced() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("data.mdb"), []).unwrap();
+        let wal = Wal::open(dir.path(), 4096, 0).unwrap();
+        let first = payload(&[(0, b"a", Some(b"1"))]);
+        let lsn = wal.append(&first).unwrap();
+        wal.sync_to(lsn).unwrap();
+        // Appended, then its commit failed: no one will ask for its sync.
+        wal.append(&payload(&[(0, b"b", Some(b"2"))])).unwrap();
+        wal.cancel_last();
+        assert!(wal.synced() >= wal.appended(), "nothing left to wait for");
+        assert!(wal.append(&first).is_err(), "writes wait for a checkpoint");
+        let from = Checkpoint {
+            seq: 0,
+            segment: 0,
+            metas: Vec::new(),
+        };
+        let mut replayed = Vec::new();
+        Wal::replay(dir.path(), &from, |payload| {
+            replayed.push(payload.to_vec());
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(replayed, vec![first]);
     }
 
     #[test]
