@@ -767,15 +767,16 @@ impl Store {
             .map(|wal| wal.appended())
     }
 
-    /// The write-ahead log's position known to be on disk (0 without the log).
+    /// The write-ahead log's position known to be on disk (0 without the log). While the log
+    /// is broken (an append or sync failed) nothing is held back for it: `u64::MAX`, so reads
+    /// are answered as Redis answers them when its AOF cannot be written.
     #[cfg_attr(not(feature = "server"), allow(dead_code))]
     pub(crate) fn log_synced(&self) -> u64 {
-        self.inner
-            .core
-            .storage
-            .wal
-            .as_ref()
-            .map_or(0, |wal| wal.synced())
+        match &self.inner.core.storage.wal {
+            Some(wal) if wal.is_broken() => u64::MAX,
+            Some(wal) => wal.synced(),
+            None => 0,
+        }
     }
 
     /// Waits until the write-ahead log is on disk up to `lsn` (see [`Store::log_end`]).

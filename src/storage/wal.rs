@@ -572,6 +572,11 @@ impl Wal {
         Ok(())
     }
 
+    /// Whether the log is broken (see [`Wal::check`]).
+    pub(crate) fn is_broken(&self) -> bool {
+        self.broken.load(Ordering::Acquire)
+    }
+
     /// Refuses writes while the log is broken (see [`Wal::broken`]).
     pub(crate) fn check(&self) -> Result<()> {
         if self.broken.load(Ordering::Acquire) {
@@ -867,6 +872,7 @@ mod tests {
         wal.append(&payload(&[(0, b"b", Some(b"2"))])).unwrap();
         wal.cancel_last();
         assert!(wal.synced() >= wal.appended(), "nothing left to wait for");
+        assert!(wal.is_broken());
         assert!(wal.append(&first).is_err(), "writes wait for a checkpoint");
         let from = Checkpoint {
             seq: 0,
