@@ -223,3 +223,68 @@ fn a_full_disk_stops_the_log_cleanly() -> keyp::Result<()> {
     assert_eq!(store.get("after")?.as_deref(), Some(&b"room"[..]));
     Ok(())
 }
+
+/// The server under `--appendfsync always` on a disk that fills up (the log runs out, as in
+/// `a_full_disk_stops_the_log_cleanly`): a write gets Redis's `MISCONF` error, the
+/// connection and the reads go on, and writes work again once there is room.
+#[cfg(feature = "server")]
+#[test]
+fn the_server_answers_misconf_when_the_log_fills_the_disk() -> Result<(), Box<dyn std::error::Error>>
+{
+    use keyp::server::{AppendFsync, LogLevel, Server, ServerConfig};
+    let Some(disk) = Tmpfs::mount_or_skip("256m") else {
+        return Ok(());
+    };
+    let server = Server::bind(ServerConfig {
+        port: 0,
+        dir: disk.0.path().join("data"),
+        appendfsync: AppendFsync::Always,
+        loglevel: LogLevel::Warning,
+        ..ServerConfig::default()
+    })?;
+    let handle = server.handle();
+    let thread = std::thread::spawn(move || server.run());
+    let mut con =
+        redis::Client::open(format!("redis://{}/", handle.local_addr()))?.get_connection()?;
+    con.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+    let set = |con: &mut redis::Connection, i: usize| {
+        redis::cmd("SET")
+            .arg(format!("k{i}"))
+            .arg(value(i, 100_000))
+            .query::<()>(con)
+    };
+    let mut acknowledged = 0;
+    while acknowledged < 10 {
+        set(&mut con, acknowledged)?;
+        acknowledged += 1;
+    }
+    let filler = disk.0.path().join("filler");
+    {
+        use std::io::Write;
+        let mut file = std::fs::File::create(&filler)?;
+        for chunk in [1 << 20, 4096, 512] {
+            while file.write_all(&vec![1u8; chunk]).is_ok() {}
+        }
+    }
+    let error = loop {
+        match set(&mut con, acknowledged) {
+            Ok(()) => acknowledged += 1,
+            Err(e) => break e,
+        }
+        assert!(acknowledged < 1000, "the disk never filled");
+    };
+    assert_eq!(error.code(), Some("MISCONF"), "{error}");
+    for i in 0..acknowledged {
+        let got: Vec<u8> = redis::cmd("GET").arg(format!("k{i}")).query(&mut con)?;
+        assert_eq!(got, value(i, 100_000));
+    }
+    std::fs::remove_file(&filler)?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while set(&mut con, acknowledged).is_err() {
+        assert!(std::time::Instant::now() < deadline, "writes never resumed");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    handle.stop();
+    thread.join().expect("the server thread")?;
+    Ok(())
+}
