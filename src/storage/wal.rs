@@ -422,7 +422,7 @@ pub(crate) struct Wal {
 /// A function called when the log's synced position moves on.
 pub(crate) type SyncListener = Arc<dyn Fn() + Send + Sync>;
 
-/// The result of [`Wal::recover`]: what was replayed.
+/// The result of [`Wal::replay`]: how far it went.
 pub(crate) struct Recovered {
     /// The last sequence number: the checkpoint's, or that of the last record applied.
     pub(crate) seq: u64,
