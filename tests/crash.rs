@@ -55,8 +55,19 @@ fn crash_server_child() -> keyp::Result<()> {
     server.run()
 }
 
+/// A server process, killed if the test ends (a failed check included) while it runs: left
+/// behind, it would keep the test harness's output open and the test run would never end.
+struct ServerProcess(Child);
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Starts a server process on `dir` and returns it with its address.
-fn spawn_server(dir: &Path) -> Result<(Child, SocketAddr), Box<dyn std::error::Error>> {
+fn spawn_server(dir: &Path) -> Result<(ServerProcess, SocketAddr), Box<dyn std::error::Error>> {
     let mut child = Command::new(std::env::current_exe()?)
         .args([
             "--exact",
@@ -82,7 +93,10 @@ fn spawn_server(dir: &Path) -> Result<(Child, SocketAddr), Box<dyn std::error::E
     };
     // Keep draining the child's stdout (the test harness prints its result there).
     std::thread::spawn(move || lines.for_each(drop));
-    Ok((child, SocketAddr::from(([127, 0, 0, 1], port))))
+    Ok((
+        ServerProcess(child),
+        SocketAddr::from(([127, 0, 0, 1], port)),
+    ))
 }
 
 fn connect(addr: SocketAddr) -> redis::RedisResult<redis::Connection> {
@@ -175,8 +189,8 @@ fn acknowledged_writes_survive_sigkill() -> TestResult {
             .collect();
         let delay = Duration::from_millis(100 + xorshift(&mut rng) % 400);
         std::thread::sleep(delay);
-        child.kill()?; // SIGKILL
-        child.wait()?;
+        child.0.kill()?; // SIGKILL
+        child.0.wait()?;
         go.store(false, Ordering::Relaxed);
         let mut this_round = 0;
         for writer in writers {
@@ -192,10 +206,10 @@ fn acknowledged_writes_survive_sigkill() -> TestResult {
     let (mut child, addr) = spawn_server(&data)?;
     verify(addr, &acknowledged)?;
     let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &child.0.id().to_string()])
         .status()?;
     assert!(status.success(), "kill -TERM");
-    let exit = child.wait()?;
+    let exit = child.0.wait()?;
     assert!(
         exit.success(),
         "the server exits with status 0 on SIGTERM: {exit}"
