@@ -187,10 +187,22 @@ fn reads_between_logged_writes_get_every_reply() -> TestResult {
     const READERS: usize = 4;
     const INCRS: usize = 150;
     let server = start(|config| config.appendfsync = AppendFsync::Always)?;
-    let mut threads = Vec::new();
+    let mut writers = Vec::new();
+    let mut readers = Vec::new();
+    let writing = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    // A reply held for good fails the test (a read timeout) instead of hanging it.
+    let client = || -> redis::RedisResult<redis::Connection> {
+        let con = server.client()?;
+        con.set_read_timeout(Some(Duration::from_secs(10)))?;
+        Ok(con)
+    };
+    // Every connection before any write: a connection's handshake then never waits for one.
+    let mut connections = (0..WRITERS + READERS)
+        .map(|_| client())
+        .collect::<redis::RedisResult<Vec<_>>>()?;
     for w in 0..WRITERS {
-        let mut con = server.client()?;
-        threads.push(std::thread::spawn(move || {
+        let mut con = connections.pop().ok_or("a connection")?;
+        writers.push(std::thread::spawn(move || {
             for i in 0..INCRS {
                 if i % 3 == 0 {
                     // A mixed pipeline: runs inline, its write through the committer.
@@ -216,10 +228,12 @@ fn reads_between_logged_writes_get_every_reply() -> TestResult {
         }));
     }
     for _ in 0..READERS {
-        let mut con = server.client()?;
-        threads.push(std::thread::spawn(move || {
+        let mut con = connections.pop().ok_or("a connection")?;
+        let writing = Arc::clone(&writing);
+        readers.push(std::thread::spawn(move || {
             let mut last = 0;
-            while last < (WRITERS * INCRS) as i64 {
+            // Until the writers are done (whether they finished or failed).
+            while writing.load(Ordering::SeqCst) {
                 let values: Vec<Option<i64>> = redis::pipe()
                     .cmd("GET")
                     .arg("counter")
@@ -238,8 +252,13 @@ fn reads_between_logged_writes_get_every_reply() -> TestResult {
             }
         }));
     }
-    for thread in threads {
-        thread.join().expect("client thread");
+    let written: Vec<_> = writers.into_iter().map(|w| w.join()).collect();
+    writing.store(false, Ordering::SeqCst);
+    for reader in readers {
+        reader.join().expect("reader");
+    }
+    for writer in written {
+        writer.expect("writer");
     }
     let mut con = server.client()?;
     let total: i64 = redis::cmd("GET").arg("counter").query(&mut con)?;
