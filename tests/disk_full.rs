@@ -119,6 +119,17 @@ impl Tmpfs {
         status.success().then_some(Tmpfs(dir))
     }
 
+    /// Writes a file that takes every block left on the disk; returns its path.
+    fn take_the_rest(&self) -> std::io::Result<std::path::PathBuf> {
+        use std::io::Write;
+        let path = self.0.path().join("filler");
+        let mut file = std::fs::File::create(&path)?;
+        for chunk in [1 << 20, 4096, 512] {
+            while file.write_all(&vec![1u8; chunk]).is_ok() {}
+        }
+        Ok(path)
+    }
+
     /// [`Tmpfs::mount`], or `None` after saying the test is skipped: mounting needs root, and
     /// under `CI=true` a test must not skip, so there it fails instead.
     fn mount_or_skip(size: &str) -> Option<Tmpfs> {
@@ -188,15 +199,7 @@ fn a_full_disk_stops_the_log_cleanly() -> keyp::Result<()> {
         store.set(format!("k{i}"), value(i, 100_000))?;
         acknowledged += 1;
     }
-    // Another file takes every block left.
-    let filler = disk.0.path().join("filler");
-    {
-        use std::io::Write;
-        let mut file = std::fs::File::create(&filler)?;
-        for chunk in [1 << 20, 4096, 512] {
-            while file.write_all(&vec![1u8; chunk]).is_ok() {}
-        }
-    }
+    let filler = disk.take_the_rest()?;
     let error = loop {
         match store.set(format!("k{acknowledged}"), value(acknowledged, 100_000)) {
             Ok(()) => acknowledged += 1,
@@ -258,14 +261,7 @@ fn the_server_answers_misconf_when_the_log_fills_the_disk() -> Result<(), Box<dy
         set(&mut con, acknowledged)?;
         acknowledged += 1;
     }
-    let filler = disk.0.path().join("filler");
-    {
-        use std::io::Write;
-        let mut file = std::fs::File::create(&filler)?;
-        for chunk in [1 << 20, 4096, 512] {
-            while file.write_all(&vec![1u8; chunk]).is_ok() {}
-        }
-    }
+    let filler = disk.take_the_rest()?;
     let error = loop {
         match set(&mut con, acknowledged) {
             Ok(()) => acknowledged += 1,
