@@ -42,6 +42,9 @@ type BlockedQueues = HashMap<DbKey, VecDeque<Arc<Slot>>>;
 pub(crate) struct Slot {
     woken: Mutex<bool>,
     signal: Condvar,
+    /// Set when the reader first waits: it is queued from before its first attempt (so that
+    /// no commit is missed), but blocked only once that attempt found nothing.
+    parked: std::sync::atomic::AtomicBool,
 }
 
 impl Slot {
@@ -171,11 +174,18 @@ impl Notifier {
     }
 
     /// The number of blocked readers queued on `key` of database `db`.
+    /// Readers blocked on `key` of database `db`: queued and past their first attempt (one
+    /// still making it would take what a commit brings before those ahead of it).
     pub(crate) fn blocked_count(&self, db: u8, key: &[u8]) -> usize {
         self.blocked
             .lock()
             .get(&(db, key.to_vec()))
-            .map_or(0, VecDeque::len)
+            .map_or(0, |queue| {
+                queue
+                    .iter()
+                    .filter(|slot| slot.parked.load(Ordering::Acquire))
+                    .count()
+            })
     }
 
     /// The watched keys of databases `dbs`.
@@ -233,6 +243,7 @@ impl Ticket {
     /// waits forever. Returns at once if such a commit happened since the last wait.
     pub(crate) fn wait(&self, deadline: Option<Instant>) -> bool {
         let mut woken = self.slot.woken.lock();
+        self.slot.parked.store(true, Ordering::Release);
         while !*woken {
             match deadline {
                 Some(deadline) => {
