@@ -785,6 +785,16 @@ impl Store {
         self.inner.core.wait_logged(lsn)
     }
 
+    /// Waits until everything logged so far is on disk (at once without the log): before a
+    /// reply shows what a read saw (see [`Store::log_end`]). A failed sync is not an error
+    /// here: the reply goes out all the same, as Redis's do when its AOF cannot be written.
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
+    pub(crate) fn wait_for_log_end(&self) {
+        if let Some(lsn) = self.log_end() {
+            let _ = self.wait_logged(lsn);
+        }
+    }
+
     /// Calls `listener` after each sync of the write-ahead log (never without the log).
     #[cfg_attr(not(feature = "server"), allow(dead_code))]
     pub(crate) fn on_log_sync(&self, listener: crate::storage::wal::SyncListener) {

@@ -463,17 +463,11 @@ fn run_requests(
         // With the write-ahead log, replies wait until the log is on disk as far as it went
         // when they were made (see `event_loop`).
         let store = session.shared().store().clone();
-        let logged = || {
-            if let Some(lsn) = store.log_end() {
-                // A failed sync leaves the reply to go out all the same.
-                let _ = store.wait_logged(lsn);
-            }
-        };
         if plain > 0 {
             // Not under the outbox's lock: a command's pushes (PUBLISH to a channel this
             // client listens to, in RESP3) go through it, ahead of the reply.
             next += session.run_pipeline(&requests[next..next + plain], &mut reply);
-            logged();
+            store.wait_for_log_end();
             outbox.queue(&reply, session.subscribed());
         } else {
             // The replies before it go out now, as Redis sends them before the client
@@ -483,7 +477,7 @@ fn run_requests(
             session.run(&requests[next], &mut reply);
             client.blocked.store(false, Ordering::SeqCst);
             outbox.hold();
-            logged();
+            store.wait_for_log_end();
             outbox.queue(&reply, session.subscribed());
             next += 1;
         }

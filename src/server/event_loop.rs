@@ -79,19 +79,13 @@ enum Wait {
 }
 
 impl InFlight {
-    /// Whether the replies can go out now.
-    fn ready(&self, store: &crate::Store) -> Option<Ready> {
-        match &self.wait {
-            Wait::Writes { answer, .. } => answer.try_wait().map(Ready::Writes),
-            Wait::Log { lsn, .. } => (store.log_synced() >= *lsn).then_some(Ready::Log),
+    /// Whether the replies can go out now ([`land`] then takes them without waiting).
+    fn ready(&mut self, store: &crate::Store) -> bool {
+        match &mut self.wait {
+            Wait::Writes { answer, .. } => answer.is_ready(),
+            Wait::Log { lsn, .. } => store.log_synced() >= *lsn,
         }
     }
-}
-
-/// A wait that is over.
-enum Ready {
-    Writes(crate::Result<Vec<crate::resp::Reply>>),
-    Log,
 }
 
 /// What the loop does with a connection's parsed requests.
@@ -204,10 +198,10 @@ pub(super) fn run(
                 return false;
             };
             let store = handle.shared.store();
-            let Some(ready) = conn.in_flight.as_ref().and_then(|f| f.ready(store)) else {
+            if !conn.in_flight.as_mut().is_some_and(|f| f.ready(store)) {
                 return conn.in_flight.is_some();
-            };
-            land(state, conn, ready);
+            }
+            land(state, conn);
             list(&mut slab, slot, &mut turn);
             false
         });
@@ -266,17 +260,16 @@ pub(super) fn run(
 /// thread of its own does.
 fn finish_at_stop(state: &State, conn: &mut Conn) {
     let store = conn.session.shared().store().clone();
-    let ready = conn.in_flight.as_ref().map(|f| match &f.wait {
-        Wait::Writes { answer, .. } => Ready::Writes(answer.wait()),
-        Wait::Log { lsn, .. } => {
-            // A failed sync leaves the reply to go out all the same: nothing better to do.
-            let _ = store.wait_logged(*lsn);
-            Ready::Log
-        }
-    });
-    if let Some(ready) = ready {
-        land(state, conn, ready);
+    if let Some(InFlight {
+        wait: Wait::Log { lsn, .. },
+        ..
+    }) = &conn.in_flight
+    {
+        // A failed sync leaves the reply to go out all the same: nothing better to do.
+        let _ = store.wait_logged(*lsn);
     }
+    // (Writes in flight: `land` waits for their answer.)
+    land(state, conn);
     if conn.closing || conn.eof {
         return;
     }
@@ -285,32 +278,24 @@ fn finish_at_stop(state: &State, conn: &mut Conn) {
         return;
     }
     let reply = run_inline(conn, &batch);
-    if let Some(lsn) = store.log_end() {
-        let _ = store.wait_logged(lsn);
-    }
+    store.wait_for_log_end();
     finish(state, conn, &batch, reply);
 }
 
-/// Takes the replies of a connection's requests that waited: they go to its output.
-fn land(state: &State, conn: &mut Conn, ready: Ready) {
+/// Takes the replies of a connection's requests that waited (waiting for writes whose answer
+/// has not come): they go to its output.
+fn land(state: &State, conn: &mut Conn) {
     let Some(InFlight { wait, batch }) = conn.in_flight.take() else {
         return;
     };
-    let reply = match (wait, ready) {
-        (Wait::Writes { count, .. }, Ready::Writes(result)) => {
-            let mut reply = Vec::new();
-            conn.session
-                .finish_writes(&batch.requests, count, result, &mut reply);
-            reply
-        }
-        (Wait::Log { reply, .. }, _) => reply,
-        (Wait::Writes { answer, count }, Ready::Log) => {
-            // Not a pairing `ready` makes; wait for the writes as at shutdown.
+    let reply = match wait {
+        Wait::Writes { answer, count } => {
             let mut reply = Vec::new();
             conn.session
                 .finish_writes(&batch.requests, count, answer.wait(), &mut reply);
             reply
         }
+        Wait::Log { reply, .. } => reply,
     };
     finish(state, conn, &batch, reply);
 }
@@ -491,10 +476,10 @@ fn serve_turn(
             });
             // Without fsync at commit the batch ran on this thread: answered already.
             let store = handle.shared.store();
-            let ready = conn.in_flight.as_ref().and_then(|f| f.ready(store));
-            match ready {
-                Some(ready) => land(state, conn, ready),
-                None => flying.push(slot),
+            if conn.in_flight.as_mut().is_some_and(|f| f.ready(store)) {
+                land(state, conn);
+            } else {
+                flying.push(slot);
             }
         }
     }

@@ -35,22 +35,36 @@ pub(crate) fn run_write(f: WriteFn, tx: &mut WriteTxn<'_>, call: &Call<'_>) -> R
 }
 
 /// Where a job submitted with [`Committer::submit`] gets its answer.
-pub(crate) struct WriteAnswer(Receiver<Result<Vec<Reply>>>);
+pub(crate) struct WriteAnswer {
+    answers: Receiver<Result<Vec<Reply>>>,
+    /// The answer once [`WriteAnswer::is_ready`] has seen it.
+    got: Option<Result<Vec<Reply>>>,
+}
 
 impl WriteAnswer {
-    /// Waits for the job's replies.
-    pub(crate) fn wait(&self) -> Result<Vec<Reply>> {
-        self.0.recv().map_err(|_| gone())?
+    fn new(answers: Receiver<Result<Vec<Reply>>>) -> WriteAnswer {
+        WriteAnswer { answers, got: None }
     }
 
-    /// The job's replies if they have come.
-    #[cfg_attr(not(feature = "server"), allow(dead_code))]
-    pub(crate) fn try_wait(&self) -> Option<Result<Vec<Reply>>> {
-        match self.0.try_recv() {
-            Ok(result) => Some(result),
-            Err(crossbeam_channel::TryRecvError::Empty) => None,
-            Err(crossbeam_channel::TryRecvError::Disconnected) => Some(Err(gone())),
+    /// The job's replies, waiting for them if they have not come.
+    pub(crate) fn wait(self) -> Result<Vec<Reply>> {
+        match self.got {
+            Some(result) => result,
+            None => self.answers.recv().map_err(|_| gone())?,
         }
+    }
+
+    /// Whether the job's replies have come ([`WriteAnswer::wait`] then returns at once).
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
+    pub(crate) fn is_ready(&mut self) -> bool {
+        if self.got.is_none() {
+            self.got = match self.answers.try_recv() {
+                Ok(result) => Some(result),
+                Err(crossbeam_channel::TryRecvError::Empty) => None,
+                Err(crossbeam_channel::TryRecvError::Disconnected) => Some(Err(gone())),
+            };
+        }
+        self.got.is_some()
     }
 }
 
@@ -170,7 +184,7 @@ fn pending(jobs: Vec<(u8, WriteJob)>, wake: Option<Wake>) -> (Vec<Pending>, Vec<
                 done,
                 wake: wake.clone(),
             };
-            (pending, WriteAnswer(answer))
+            (pending, WriteAnswer::new(answer))
         })
         .unzip()
 }
