@@ -173,7 +173,6 @@ impl Notifier {
         }
     }
 
-    /// The number of blocked readers queued on `key` of database `db`.
     /// Readers blocked on `key` of database `db`: queued and past their first attempt (one
     /// still making it would take what a commit brings before those ahead of it).
     pub(crate) fn blocked_count(&self, db: u8, key: &[u8]) -> usize {

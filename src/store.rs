@@ -396,8 +396,8 @@ impl Core {
         f: impl FnOnce(&mut WriteTxn<'_>) -> Result<R>,
     ) -> Result<R> {
         let (out, lsn) = self.write_logged(db, f)?;
-        if let (Some(wal), Some(lsn)) = (&self.storage.wal, lsn) {
-            wal.sync_to(lsn)?;
+        if let Some(lsn) = lsn {
+            self.wait_logged(lsn)?;
         }
         Ok(out)
     }

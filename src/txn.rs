@@ -341,9 +341,20 @@ impl<'s> WriteTxn<'s> {
 
     /// Notes, for the write-ahead log, a put of `key` → `value` in `db`.
     pub(crate) fn log_put(&mut self, db: lmdb::Database, key: &[u8], value: &[u8]) {
+        self.log_put_with(db, key, value.len(), |v| v.copy_from_slice(value));
+    }
+
+    /// As [`log_put`](Self::log_put) for a value of `len` bytes that `fill` writes.
+    fn log_put_with(
+        &mut self,
+        db: lmdb::Database,
+        key: &[u8],
+        len: usize,
+        fill: impl FnOnce(&mut [u8]),
+    ) {
         if let Some(logged) = &mut self.logged {
             let db = self.read.core.storage.database_index(db);
-            wal::encode_put(logged, db, key, value);
+            wal::encode_put_with(logged, db, key, len, fill);
         }
     }
 
@@ -365,8 +376,11 @@ impl<'s> WriteTxn<'s> {
     pub(crate) fn allocate_key_id(&mut self) -> Result<u64> {
         let storage = &self.read.core.storage;
         let id = storage.allocate_key_id(self.rw()?)?;
-        let system = self.read.core.storage.system;
-        self.log_put(system, storage::NEXT_KEY_ID, &(id + 1).to_be_bytes());
+        self.log_put(
+            storage.system,
+            storage::NEXT_KEY_ID,
+            &(id + 1).to_be_bytes(),
+        );
         Ok(id)
     }
 
@@ -411,10 +425,7 @@ impl<'s> WriteTxn<'s> {
     }
 
     pub(crate) fn rw(&mut self) -> Result<&mut RwTransaction<'s>> {
-        match &mut self.read.raw {
-            Raw::Rw(txn) => Ok(txn),
-            Raw::Ro(_) => Err(Error::Corrupt("write through a read-only transaction")),
-        }
+        self.raw_and_log().map(|(txn, _)| txn)
     }
 
     /// The keys cursor, opened on first use.
@@ -684,23 +695,13 @@ impl<'s> WriteTxn<'s> {
         body: &[u8],
     ) -> Result<()> {
         let header_len = header.len();
-        if let Some(logged) = &mut self.logged {
-            let keys = self.read.core.storage.keys;
-            let db = self.read.core.storage.database_index(keys);
-            wal::encode_put_with(
-                logged,
-                db,
-                encoded.as_bytes(),
-                header_len + body.len(),
-                |v| {
-                    header.write(&mut v[..header_len]);
-                    v[header_len..].copy_from_slice(body);
-                },
-            );
-        }
-        let slot = self.reserve_here(encoded.as_bytes(), header_len + body.len())?;
-        header.write(&mut slot[..header_len]);
-        slot[header_len..].copy_from_slice(body);
+        let len = header_len + body.len();
+        let fill = |v: &mut [u8]| {
+            header.write(&mut v[..header_len]);
+            v[header_len..].copy_from_slice(body);
+        };
+        self.log_put_with(self.read.core.storage.keys, encoded.as_bytes(), len, fill);
+        fill(self.reserve_here(encoded.as_bytes(), len)?);
         Ok(())
     }
 

@@ -73,37 +73,38 @@ struct DirLock(std::fs::File);
 
 impl DirLock {
     fn take(dir: &Path, exclusive: bool) -> Result<DirLock> {
-        use std::os::fd::AsRawFd;
         let file = std::fs::OpenOptions::new()
             .read(true)
             .write(true)
             .create(true)
             .truncate(false)
             .open(dir.join("keyp.lock"))?;
+        let lock = DirLock(file);
         let mode = if exclusive {
             libc::LOCK_EX
         } else {
             libc::LOCK_SH
         };
-        // SAFETY: flock on a file descriptor this function owns; no memory is passed.
-        let rc = unsafe { libc::flock(file.as_raw_fd(), mode | libc::LOCK_NB) };
-        if rc != 0 {
-            let e = std::io::Error::last_os_error();
-            if e.kind() == std::io::ErrorKind::WouldBlock {
-                return Err(Error::InUse(dir.display().to_string()));
+        match lock.flock(mode) {
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                Err(Error::InUse(dir.display().to_string()))
             }
-            return Err(e.into());
+            Err(e) => Err(e.into()),
+            Ok(()) => Ok(lock),
         }
-        Ok(DirLock(file))
     }
 
     /// Turns an exclusive lock taken for recovery into a shared one.
     fn share(&self) -> Result<()> {
+        Ok(self.flock(libc::LOCK_SH)?)
+    }
+
+    /// Takes (or converts to) lock `mode` without waiting.
+    fn flock(&self, mode: i32) -> std::io::Result<()> {
         use std::os::fd::AsRawFd;
-        // SAFETY: as in `take`.
-        let rc = unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_SH | libc::LOCK_NB) };
-        if rc != 0 {
-            return Err(std::io::Error::last_os_error().into());
+        // SAFETY: flock on a file descriptor this struct owns; no memory is passed.
+        if unsafe { libc::flock(self.0.as_raw_fd(), mode | libc::LOCK_NB) } != 0 {
+            return Err(std::io::Error::last_os_error());
         }
         Ok(())
     }
@@ -200,13 +201,13 @@ impl Storage {
             if let Some(wal) = &storage.wal {
                 wal.reset_segments()?;
             }
-        } else if recovering {
-            // Applied (or, with no valid checkpoint slot, never used: the first checkpoint is
-            // written before the first record), so no longer needed.
-            storage.env.sync(true).map_err(|e| storage.lmdb_err(e))?;
-            Wal::remove(path)?;
-        }
-        if !params.wal {
+        } else {
+            if recovering {
+                // Applied (or, with no valid checkpoint slot, never used: the first checkpoint
+                // is written before the first record), so no longer needed.
+                storage.env.sync(true).map_err(|e| storage.lmdb_err(e))?;
+                Wal::remove(path)?;
+            }
             storage.lock.share()?;
         }
         Ok(storage)
