@@ -242,7 +242,7 @@ impl Storage {
         let err = |e| Error::from_lmdb(e, self.map_size);
         let dbs = self.databases();
         let mut txn = self.env.begin_rw_txn().map_err(err)?;
-        let recovered = Wal::replay(path, checkpoint, |payload| {
+        let last_seq = Wal::replay(path, checkpoint, |payload| {
             wal::decode_ops(payload, |op| {
                 let (db, key) = match op {
                     wal::Op::Put { db, key, .. } | wal::Op::Del { db, key } => (db, key),
@@ -262,7 +262,7 @@ impl Storage {
         })?;
         txn.commit().map_err(err)?;
         self.env.sync(true).map_err(err)?;
-        Ok(recovered.seq)
+        Ok(last_seq)
     }
 
     /// Makes the data file durable up to the last commit: with the write-ahead log, a

@@ -353,8 +353,6 @@ struct Appender {
     lsn: u64,
     /// The sequence number of the last record.
     seq: u64,
-    /// Bytes appended since the last checkpoint switched segments.
-    since_switch: u64,
 }
 
 /// Writes zeros over bytes `from..to` of `file` and syncs them.
@@ -422,12 +420,6 @@ pub(crate) struct Wal {
 /// A function called when the log's synced position moves on.
 pub(crate) type SyncListener = Arc<dyn Fn() + Send + Sync>;
 
-/// The result of [`Wal::replay`]: how far it went.
-pub(crate) struct Recovered {
-    /// The last sequence number: the checkpoint's, or that of the last record applied.
-    pub(crate) seq: u64,
-}
-
 impl Wal {
     /// Before the environment opens: if `dir` has a durable checkpoint, writes its meta pages
     /// back into the data file (so LMDB opens the checkpoint's snapshot) and returns it.
@@ -446,14 +438,13 @@ impl Wal {
     }
 
     /// Calls `apply` with the payload of each record after `checkpoint`, in order, and returns
-    /// the last sequence number reached.
+    /// the last sequence number reached: the checkpoint's, or that of the last record applied.
     pub(crate) fn replay(
         dir: &Path,
         checkpoint: &Checkpoint,
         mut apply: impl FnMut(&[u8]) -> Result<()>,
-    ) -> Result<Recovered> {
+    ) -> Result<u64> {
         let mut seq = checkpoint.seq;
-        let mut records = 0;
         // The records run on from the checkpoint's segment into the other when a later
         // checkpoint switched segments but did not become durable.
         for step in 0..2 {
@@ -464,18 +455,13 @@ impl Wal {
                 Err(e) => return Err(e.into()),
             };
             let mut offset = 0;
-            let before = records;
             while let Some((payload, next)) = record_at(&bytes, offset, seq + 1) {
                 apply(payload)?;
                 seq += 1;
-                records += 1;
                 offset = next;
             }
-            if step == 1 && records == before {
-                break;
-            }
         }
-        Ok(Recovered { seq })
+        Ok(seq)
     }
 
     /// Opens the log of `dir` for appending after sequence number `seq`. Take a checkpoint,
@@ -506,7 +492,6 @@ impl Wal {
                 reset: false,
                 lsn: 0,
                 seq,
-                since_switch: 0,
             }),
             synced: AtomicU64::new(0),
             appended: AtomicU64::new(0),
@@ -624,7 +609,6 @@ impl Wal {
         a.zeroed[current] = a.zeroed[current].max(a.offset);
         a.lsn += len;
         self.appended.store(a.lsn, Ordering::Release);
-        a.since_switch += len;
         Ok(a.lsn)
     }
 
@@ -690,9 +674,9 @@ impl Wal {
         Ok(())
     }
 
-    /// Bytes logged since the last checkpoint.
+    /// Bytes logged since the last checkpoint (all in the segment it switched to).
     pub(crate) fn since_checkpoint(&self) -> u64 {
-        self.appender.lock().since_switch
+        self.appender.lock().offset
     }
 
     /// Whether a checkpoint is due: time, growth of the data file (its last page now
@@ -794,7 +778,6 @@ impl Wal {
         self.synced_to(a.lsn);
         a.current = 1 - a.current;
         a.offset = 0;
-        a.since_switch = 0;
         Ok((a.seq, a.current))
     }
 }
