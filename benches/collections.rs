@@ -7,7 +7,10 @@
 //! disk bytes per element: the `data.mdb` file size, and the pages LMDB really uses (last page
 //! number + 1 minus the free list, read with raw `lmdb-rkv` after the store is closed).
 //!
-//! Run: `cargo bench --bench collections` (about 3 minutes; add `-- --quick` for less).
+//! Beside them, raw LMDB at the same two sizes (`lmdb_get`, `lmdb_put_existing`): the floor,
+//! what one random lookup and one single-put transaction cost the storage engine itself.
+//!
+//! Run: `cargo bench --bench collections` (about 5 minutes; add `-- --quick` for less).
 
 use std::hint::black_box;
 use std::path::Path;
@@ -345,6 +348,101 @@ fn sets(c: &mut Criterion) {
     g.finish();
 }
 
+/// A raw LMDB database shaped like a collection's entries in the `elements` database: keys of
+/// key id, kind, an 8-byte hash and the 16-byte element (33 bytes), 16-byte values, written in
+/// hash order 10,000 to a transaction. The floor under the collection operations: what one
+/// lookup and one single-put transaction cost LMDB itself at each size.
+struct RawFixture {
+    _dir: tempfile::TempDir,
+    env: Environment,
+    db: lmdb::Database,
+    n: u64,
+}
+
+fn raw_key(i: u64) -> [u8; 33] {
+    // splitmix64's finaliser: the order of the keys is unrelated to i, as a hash order is.
+    let mut h = i.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^= h >> 31;
+    let mut key = [0u8; 33];
+    key[..8].copy_from_slice(&7u64.to_be_bytes());
+    key[8] = 1;
+    key[9..17].copy_from_slice(&h.to_be_bytes());
+    key[17..].copy_from_slice(&field(i));
+    key
+}
+
+fn raw_populate(n: u64) -> RawFixture {
+    use lmdb::{DatabaseFlags, Transaction, WriteFlags};
+    let dir = tempfile::tempdir().unwrap();
+    let env = Environment::new()
+        .set_flags(
+            EnvironmentFlags::NO_SYNC | EnvironmentFlags::NO_META_SYNC | EnvironmentFlags::NO_TLS,
+        )
+        .set_max_dbs(8)
+        .set_map_size(MAP_SIZE)
+        .open(dir.path())
+        .unwrap();
+    let db = env
+        .create_db(Some("elements"), DatabaseFlags::empty())
+        .unwrap();
+    let mut start = 0;
+    while start < n {
+        let end = (start + BATCH).min(n);
+        let mut tx = env.begin_rw_txn().unwrap();
+        for i in start..end {
+            tx.put(db, &raw_key(i), &[b'v'; 16], WriteFlags::empty())
+                .unwrap();
+        }
+        tx.commit().unwrap();
+        start = end;
+    }
+    RawFixture {
+        _dir: dir,
+        env,
+        db,
+        n,
+    }
+}
+
+fn raw_lmdb(c: &mut Criterion) {
+    use lmdb::{Transaction, WriteFlags};
+    let fixtures: Vec<RawFixture> = SIZES.iter().map(|&n| raw_populate(n)).collect();
+
+    let mut g = c.benchmark_group("lmdb_get");
+    for f in &fixtures {
+        let mut pick = Picker(9);
+        g.bench_function(f.n.to_string(), |b| {
+            b.iter(|| {
+                let tx = f.env.begin_ro_txn().unwrap();
+                let found = tx.get(f.db, &raw_key(pick.next(f.n))).map(<[u8]>::len);
+                black_box(found.unwrap())
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("lmdb_put_existing");
+    for f in &fixtures {
+        let mut pick = Picker(10);
+        g.bench_function(f.n.to_string(), |b| {
+            b.iter(|| {
+                let mut tx = f.env.begin_rw_txn().unwrap();
+                tx.put(
+                    f.db,
+                    &raw_key(pick.next(f.n)),
+                    &[b'w'; 16],
+                    WriteFlags::empty(),
+                )
+                .unwrap();
+                tx.commit().unwrap()
+            })
+        });
+    }
+    g.finish();
+}
+
 /// Prints the disk table gathered while populating (runs last).
 fn disk_report(_c: &mut Criterion) {
     let rows = DISK.lock().unwrap();
@@ -378,6 +476,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = lists, hashes, sets, zsets, disk_report
+    targets = lists, hashes, sets, zsets, raw_lmdb, disk_report
 }
 criterion_main!(benches);

@@ -7,7 +7,7 @@
 //! items); secondary index entries (zset scores, field deadlines) are not counted.
 
 use lmdb::{Cursor, Transaction, WriteFlags};
-use lmdb_sys::{MDB_LAST, MDB_NEXT, MDB_PREV, MDB_SET_RANGE};
+use lmdb_sys::{MDB_LAST, MDB_NEXT, MDB_PREV, MDB_SET_KEY, MDB_SET_RANGE};
 
 use crate::error::{Error, Result};
 use crate::storage::codec::EncodedKey;
@@ -366,6 +366,55 @@ impl WriteTxn<'_> {
         Ok(out)
     }
 
+    /// Moves `element` of an ordered kind from `old` to `new` (both keys built for it, sharing
+    /// their first `prefix` bytes, the key id and kind), storing `payload` under `new`: the
+    /// delete, the put and the look at the neighbour between them in one descent of the
+    /// B-tree (the put searches only the leaf page the cursor is on when `new` falls in it,
+    /// as a small move does). True when another entry with that prefix lies between the two
+    /// places, false when none does or `old` was missing.
+    pub(crate) fn move_element(
+        &mut self,
+        old: &ElementKey,
+        new: &ElementKey,
+        prefix: usize,
+        element: &[u8],
+        payload: &[u8],
+    ) -> Result<bool> {
+        let (old, new) = (old.as_bytes(), new.as_bytes());
+        let map_size = self.core.storage.map_size;
+        let err = |e| Error::from_lmdb(e, map_size);
+        let mut value = Vec::new();
+        element::entry_value(element, payload, &mut value);
+        let mut cursor = self.elements_writer(new.len() + value.len())?;
+        let mut apart = false;
+        match cursor.get(Some(old), None, MDB_SET_KEY) {
+            Ok(_) => {
+                let (step, back) = if new > old {
+                    (MDB_NEXT, MDB_PREV)
+                } else {
+                    (MDB_PREV, MDB_NEXT)
+                };
+                let neighbour = match cursor.get(None, None, step) {
+                    Ok((Some(key), _)) if key.get(..prefix) == old.get(..prefix) => Some(key),
+                    Ok(_) | Err(lmdb::Error::NotFound) => None,
+                    Err(e) => return Err(err(e)),
+                };
+                apart = neighbour.is_some_and(|key| (key < new) == (new > old));
+                // Back onto `old` (at the end of the database the step did not move).
+                if neighbour.is_some() {
+                    cursor.get(None, None, back).map_err(err)?;
+                } else {
+                    cursor.get(Some(old), None, MDB_SET_KEY).map_err(err)?;
+                }
+                cursor.del_current(old).map_err(err)?;
+            }
+            Err(lmdb::Error::NotFound) => {}
+            Err(e) => return Err(err(e)),
+        }
+        cursor.put(new, &value, WriteFlags::empty()).map_err(err)?;
+        Ok(apart)
+    }
+
     /// Deletes the entry under `key`; true if it existed.
     pub(crate) fn del_element(&mut self, key: &ElementKey) -> Result<bool> {
         let elements = self.core.storage.elements;
@@ -388,6 +437,14 @@ impl ElementsWriter<'_> {
             crate::storage::wal::encode_put(logged, self.index, key, value);
         }
         self.cursor.put(&key, &value, flags)
+    }
+
+    /// Deletes the entry the cursor is on, whose key is `key` (see [`lmdb::RwCursor::del`]).
+    pub(crate) fn del_current(&mut self, key: &[u8]) -> lmdb::Result<()> {
+        if let Some(logged) = self.logged.as_deref_mut() {
+            crate::storage::wal::encode_del(logged, self.index, key);
+        }
+        self.cursor.del(WriteFlags::empty())
     }
 }
 

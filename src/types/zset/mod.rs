@@ -82,6 +82,9 @@ fn member_key(key_id: u64, member: &[u8]) -> ElementKey {
     ElementKey::hashed(key_id, ElementKind::ZsetMember, member)
 }
 
+/// Length of a score index key before its suffix: key id and kind.
+const INDEX_PREFIX: usize = 9;
+
 /// The score index entry's key.
 fn index_key(key_id: u64, score: f64, member: &[u8]) -> ElementKey {
     ElementKey::with_order(key_id, ElementKind::ZsetScore, encode_score(score), member)
@@ -90,7 +93,7 @@ fn index_key(key_id: u64, score: f64, member: &[u8]) -> ElementKey {
 /// What identifies a score index entry among its sorted set's: its key past the key id and
 /// kind.
 fn suffix(key: &ElementKey) -> &[u8] {
-    key.as_bytes().get(9..).unwrap_or_default()
+    key.as_bytes().get(INDEX_PREFIX..).unwrap_or_default()
 }
 
 fn decode_member_score(payload: &[u8]) -> Result<f64> {
@@ -170,19 +173,28 @@ impl WriteTxn<'_> {
         let key_id = zset.key_id;
         let levels = rank::levels_of(&zset.state);
         let new_key = index_key(key_id, score, member);
-        if let Some(old) = old {
-            let old_key = index_key(key_id, old, member);
-            self.del_element(&old_key)?;
-            self.rank_move(key_id, levels, suffix(&old_key), suffix(&new_key))?;
-        } else {
-            self.rank_insert(key_id, levels, suffix(&new_key))?;
-        }
         let marker = if score == 0.0 && score.is_sign_negative() {
             index::NEG_ZERO
         } else {
             &[]
         };
-        self.put_element(&new_key, member, marker)
+        let Some(old) = old else {
+            self.rank_insert(key_id, levels, suffix(&new_key))?;
+            return self.put_element(&new_key, member, marker);
+        };
+        let old_key = index_key(key_id, old, member);
+        if levels > 0 && rank::height(suffix(&old_key)) > 0 {
+            // A fence (height above 0) moves by walks that must count the score index
+            // without either of its entries: the old one goes first, the new one comes after.
+            self.del_element(&old_key)?;
+            self.rank_remove(key_id, levels, suffix(&old_key))?;
+            self.rank_insert(key_id, levels, suffix(&new_key))?;
+            return self.put_element(&new_key, member, marker);
+        }
+        if self.move_element(&old_key, &new_key, INDEX_PREFIX, member, marker)? && levels > 0 {
+            self.rank_shift(key_id, levels, suffix(&old_key), suffix(&new_key))?;
+        }
+        Ok(())
     }
 
     /// Removes `member`, whose score is `score`.

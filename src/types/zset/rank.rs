@@ -34,6 +34,8 @@ use crate::storage::hash::murmur64a;
 use crate::txn::{ReadTxn, WriteTxn};
 use crate::types::collection::{Collection, ElementsWriter};
 
+use super::INDEX_PREFIX;
+
 /// Zero bits per level of a member's height hash.
 const RANK_BITS: u32 = 5;
 /// About how many entries of a level lie between two fences of the level above.
@@ -43,8 +45,6 @@ const MAX_LEVELS: u8 = 8;
 const HEIGHT_SEED: u64 = 0x6b65_7970_7a72_6e6b;
 /// Length of a rank key before the suffix: key id, kind, level.
 const LEVEL_PREFIX: usize = 10;
-/// Length of a score index key before the suffix: key id, kind.
-const INDEX_PREFIX: usize = 9;
 
 /// The number of levels in use, from the zset's state bytes.
 pub(super) fn levels_of(state: &[u8]) -> u8 {
@@ -291,29 +291,6 @@ impl ReadTxn<'_> {
         }
     }
 
-    /// True when no score index entry other than `a` or `b` has a suffix between them.
-    fn nothing_between(&self, key_id: u64, a: &[u8], b: &[u8]) -> Result<bool> {
-        let (low, high) = if a < b { (a, b) } else { (b, a) };
-        let cursor = self.elements_cursor()?;
-        let prefix = element::kind_prefix(key_id, ElementKind::ZsetScore);
-        let mut start = prefix.to_vec();
-        start.extend_from_slice(low);
-        let mut item = cursor.get(Some(&start), None, MDB_SET_RANGE);
-        loop {
-            match item {
-                Ok((Some(key), _)) if key.starts_with(&prefix) => {
-                    let suffix = key.get(INDEX_PREFIX..).unwrap_or_default();
-                    if suffix != low {
-                        return Ok(suffix >= high);
-                    }
-                }
-                Ok(_) | Err(lmdb::Error::NotFound) => return Ok(true),
-                Err(e) => return Err(self.lmdb_err(e)),
-            }
-            item = cursor.get(None, None, MDB_NEXT);
-        }
-    }
-
     /// The entry before fence `suffix` on `level` (another fence or the head): its suffix
     /// and count.
     fn fence_before(&self, key_id: u64, level: u8, suffix: &[u8]) -> Result<(Vec<u8>, u64)> {
@@ -396,31 +373,6 @@ impl WriteTxn<'_> {
         Ok(())
     }
 
-    /// Moves a member's count from index suffix `old` to `new` (a score change). A member
-    /// that is no fence only moves a count between the ranges holding the two places, and
-    /// writes nothing when they are the same: certainly when no other member lies between the
-    /// two places (one seek tells), else level by level until a level finds them in the same
-    /// range (ranges nest, so they share every range above it too).
-    pub(super) fn rank_move(
-        &mut self,
-        key_id: u64,
-        levels: u8,
-        old: &[u8],
-        new: &[u8],
-    ) -> Result<()> {
-        if levels == 0 || old == new {
-            return Ok(());
-        }
-        if height(old) == 0 {
-            if self.nothing_between(key_id, old, new)? {
-                return Ok(());
-            }
-            return self.rank_shift(key_id, levels, old, new);
-        }
-        self.rank_remove(key_id, levels, old)?;
-        self.rank_insert(key_id, levels, new)
-    }
-
     /// A cursor on the `elements` database for `writes` count updates.
     fn rank_cursor(&mut self, writes: usize) -> Result<ElementsWriter<'_>> {
         self.elements_writer(writes * (LEVEL_PREFIX + 8 + 64))
@@ -445,9 +397,17 @@ impl WriteTxn<'_> {
         Ok(())
     }
 
-    /// Moves the count of a member of height 0 from the ranges holding `old` to those holding
-    /// `new`, level by level up to the first level where they are the same range.
-    fn rank_shift(&mut self, key_id: u64, levels: u8, old: &[u8], new: &[u8]) -> Result<()> {
+    /// Moves the count of a member of height 0 (a fence nowhere) from the ranges holding `old`
+    /// to those holding `new`, level by level up to the first level where they are the same
+    /// range (ranges nest, so they share every range above it too). Needed only when another
+    /// member lies between the two places: else they are in the same range on every level.
+    pub(super) fn rank_shift(
+        &mut self,
+        key_id: u64,
+        levels: u8,
+        old: &[u8],
+        new: &[u8],
+    ) -> Result<()> {
         let map_size = self.core.storage.map_size;
         let mut cursor = self.rank_cursor(2 * usize::from(levels))?;
         for level in 1..=levels {

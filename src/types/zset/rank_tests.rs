@@ -503,3 +503,41 @@ fn a_set_without_levels_is_walked_then_indexed() -> Result<()> {
     assert_eq!(levels(&store, "z")?, 2);
     verify(&store, "z", &model, &mut rng)
 }
+
+#[test]
+fn members_at_the_ends_move_past_them() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(dir.path())?;
+    let mut rng = Rng(5);
+    // Two sorted sets side by side in the elements database: the first one's score index is
+    // followed by its own rank entries, the second one's preceded by its member entries.
+    for key in ["a", "b"] {
+        let pairs: Vec<(f64, Vec<u8>)> = (0..3000).map(|i| (i as f64, member(i))).collect();
+        store.zadd(key, ZAddOptions::default(), &pairs)?;
+    }
+    let mut model: Model = (0..3000).map(|i| (member(i), i as f64)).collect();
+    assert_eq!(levels(&store, "a")?, 2);
+    // One member per transaction, the lowest or the highest by score, moved further out
+    // (nothing between the places) or into the middle (many members between), so that many
+    // members take their turn at the ends.
+    for step in 0..80u64 {
+        let all = sorted(&model);
+        let (m, score) = if step % 2 == 0 {
+            all.first().cloned().unwrap()
+        } else {
+            all.last().cloned().unwrap()
+        };
+        let outward = if step % 2 == 0 { -1.0 } else { 1.0 };
+        let new = match step % 8 {
+            0 | 1 => score + outward * (1 + rng.below(3)) as f64,
+            _ => all[all.len() / 4 + rng.below(all.len() as u64 / 2) as usize].1 + 0.5,
+        };
+        store.zadd("a", ZAddOptions::default(), &[(new, m.clone())])?;
+        model.insert(m, new);
+        if step % 20 == 19 {
+            verify(&store, "a", &model, &mut rng)?;
+        }
+    }
+    let untouched: Model = (0..3000).map(|i| (member(i), i as f64)).collect();
+    verify(&store, "b", &untouched, &mut rng)
+}
