@@ -68,9 +68,14 @@ impl Reply {
         Reply::Int(i64::try_from(n).unwrap_or(i64::MAX))
     }
 
-    /// An array of bulk strings.
+    /// An array of bulk strings copied from `items`.
     pub fn bulks<B: AsRef<[u8]>>(items: impl IntoIterator<Item = B>) -> Reply {
         Reply::Array(items.into_iter().map(Reply::bulk).collect())
+    }
+
+    /// An array of bulk strings that takes `items` as they are (moved, not copied).
+    pub fn owned_bulks(items: impl IntoIterator<Item = Bytes>) -> Reply {
+        Reply::Array(items.into_iter().map(Reply::Bulk).collect())
     }
 
     /// Whether this is an error reply.
@@ -84,7 +89,7 @@ impl Reply {
         match self {
             Reply::Simple(s) => line(out, b'+', s.as_bytes()),
             Reply::Error(e) => line(out, b'-', e.as_bytes()),
-            Reply::Int(n) => line(out, b':', n.to_string().as_bytes()),
+            Reply::Int(n) => int_line(out, b':', *n),
             Reply::Bulk(b) => bulk(out, b),
             Reply::Nil if resp3 => out.extend_from_slice(b"_\r\n"),
             Reply::Nil => out.extend_from_slice(b"$-1\r\n"),
@@ -95,9 +100,9 @@ impl Reply {
             Reply::Push(items) => aggregate(out, if resp3 { b'>' } else { b'*' }, items, protocol),
             Reply::Map(pairs) => {
                 if resp3 {
-                    line(out, b'%', pairs.len().to_string().as_bytes());
+                    len_line(out, b'%', pairs.len());
                 } else {
-                    line(out, b'*', (pairs.len() * 2).to_string().as_bytes());
+                    len_line(out, b'*', pairs.len() * 2);
                 }
                 for (k, v) in pairs {
                     k.encode(protocol, out);
@@ -117,7 +122,7 @@ impl Reply {
             }
             Reply::Bool(b) => line(out, b':', if *b { b"1" } else { b"0" }),
             Reply::Verbatim(format, text) if resp3 => {
-                line(out, b'=', (text.len() + 4).to_string().as_bytes());
+                len_line(out, b'=', text.len() + 4);
                 out.extend_from_slice(format.as_bytes());
                 out.push(b':');
                 out.extend_from_slice(text);
@@ -156,14 +161,46 @@ fn line(out: &mut Vec<u8>, kind: u8, text: &[u8]) {
     out.extend_from_slice(b"\r\n");
 }
 
+/// `kind`, `n` in decimal and CRLF, formatted on the stack (every bulk string and aggregate
+/// has such a length line: no allocation for it).
+fn int_line(out: &mut Vec<u8>, kind: u8, n: i64) {
+    out.push(kind);
+    if n < 0 {
+        out.push(b'-');
+    }
+    push_decimal(out, n.unsigned_abs());
+    out.extend_from_slice(b"\r\n");
+}
+
+fn len_line(out: &mut Vec<u8>, kind: u8, len: usize) {
+    out.push(kind);
+    push_decimal(out, len as u64);
+    out.extend_from_slice(b"\r\n");
+}
+
+fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
+    // u64::MAX has 20 digits.
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    for slot in digits.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        start -= 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(digits.get(start..).unwrap_or_default());
+}
+
 fn bulk(out: &mut Vec<u8>, bytes: &[u8]) {
-    line(out, b'$', bytes.len().to_string().as_bytes());
+    len_line(out, b'$', bytes.len());
     out.extend_from_slice(bytes);
     out.extend_from_slice(b"\r\n");
 }
 
 fn aggregate(out: &mut Vec<u8>, kind: u8, items: &[Reply], protocol: Protocol) {
-    line(out, kind, items.len().to_string().as_bytes());
+    len_line(out, kind, items.len());
     for item in items {
         item.encode(protocol, out);
     }
@@ -184,6 +221,12 @@ mod tests {
         assert_eq!(both(Reply::Nil), ("$-1\r\n".into(), "_\r\n".into()));
         assert_eq!(both(Reply::NilArray), ("*-1\r\n".into(), "_\r\n".into()));
         assert_eq!(both(Reply::Int(-3)), (":-3\r\n".into(), ":-3\r\n".into()));
+        for n in [0, 7, 10, 99, 1234567890, i64::MAX, i64::MIN, -1, -10] {
+            let want = format!(":{n}\r\n");
+            assert_eq!(both(Reply::Int(n)), (want.clone(), want));
+        }
+        let long = Reply::bulk(vec![b'x'; 12345]);
+        assert!(long.to_bytes(Protocol::Resp2).starts_with(b"$12345\r\nxx"));
         assert_eq!(
             both(Reply::bulk("")),
             ("$0\r\n\r\n".into(), "$0\r\n\r\n".into())

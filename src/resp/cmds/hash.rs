@@ -174,11 +174,11 @@ fn hexists(r: &ReadTxn<'_>, call: &Call<'_>) -> Result<Reply> {
 }
 
 fn hkeys(r: &ReadTxn<'_>, call: &Call<'_>) -> Result<Reply> {
-    Ok(Reply::bulks(r.hkeys(call.arg(1))?))
+    Ok(Reply::owned_bulks(r.hkeys(call.arg(1))?))
 }
 
 fn hvals(r: &ReadTxn<'_>, call: &Call<'_>) -> Result<Reply> {
-    Ok(Reply::bulks(r.hvals(call.arg(1))?))
+    Ok(Reply::owned_bulks(r.hvals(call.arg(1))?))
 }
 
 fn hgetall(r: &ReadTxn<'_>, call: &Call<'_>) -> Result<Reply> {
@@ -242,7 +242,7 @@ fn hrandfield(r: &ReadTxn<'_>, call: &Call<'_>) -> Result<Reply> {
         let pairs = r.hrandfield_with_values(call.arg(1), count)?;
         return Ok(pairs_reply(pairs, call.protocol));
     }
-    Ok(Reply::bulks(r.hrandfield_count(call.arg(1), count)?))
+    Ok(Reply::owned_bulks(r.hrandfield_count(call.arg(1), count)?))
 }
 
 /// HSCAN: the cursor, then the key, then (for an existing hash) the options.

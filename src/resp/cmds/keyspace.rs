@@ -53,7 +53,7 @@ fn dbsize(r: &ReadTxn<'_>, _: &Call<'_>) -> Result<Reply> {
 }
 
 fn keys(r: &ReadTxn<'_>, call: &Call<'_>) -> Result<Reply> {
-    Ok(Reply::bulks(r.keys(call.arg(1))?))
+    Ok(Reply::owned_bulks(r.keys(call.arg(1))?))
 }
 
 /// A SCAN cursor as Redis reads it (`strtoull`): optional sign (a negative one wraps), decimal
@@ -121,7 +121,7 @@ fn scan(r: &ReadTxn<'_>, call: &Call<'_>) -> Result<Reply> {
     }
     Ok(Reply::Array(vec![
         Reply::bulk(next.to_string()),
-        Reply::bulks(keys),
+        Reply::owned_bulks(keys),
     ]))
 }
 

@@ -194,7 +194,7 @@ fn lset(tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {
 
 fn lrange(r: &ReadTxn<'_>, call: &Call<'_>) -> Result<Reply> {
     let (start, stop) = (int_arg(call.arg(2))?, int_arg(call.arg(3))?);
-    Ok(Reply::bulks(r.lrange(call.arg(1), start, stop)?))
+    Ok(Reply::owned_bulks(r.lrange(call.arg(1), start, stop)?))
 }
 
 fn ltrim(tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {
@@ -251,7 +251,7 @@ fn rpoplpush(tx: &mut WriteTxn<'_>, call: &Call<'_>) -> Result<Reply> {
 /// The reply of LMPOP and BLMPOP: `[key, [items...]]`, a nil array for nothing.
 fn mpop_reply(popped: Option<(Bytes, Vec<Bytes>)>) -> Reply {
     match popped {
-        Some((key, items)) => Reply::Array(vec![Reply::Bulk(key), Reply::bulks(items)]),
+        Some((key, items)) => Reply::Array(vec![Reply::Bulk(key), Reply::owned_bulks(items)]),
         None => Reply::NilArray,
     }
 }

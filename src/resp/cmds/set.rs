@@ -146,7 +146,7 @@ fn srandmember(r: &ReadTxn<'_>, call: &Call<'_>) -> Result<Reply> {
         2 => Ok(Reply::opt_bulk(r.srandmember(call.arg(1))?)),
         3 => {
             let count = int_arg(call.arg(2))?;
-            Ok(Reply::bulks(r.srandmember_count(call.arg(1), count)?))
+            Ok(Reply::owned_bulks(r.srandmember_count(call.arg(1), count)?))
         }
         _ => Err(Error::Syntax),
     }
