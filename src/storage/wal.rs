@@ -564,7 +564,7 @@ impl Wal {
 
     /// Refuses writes while the log is broken (see [`Wal::broken`]).
     pub(crate) fn check(&self) -> Result<()> {
-        if self.broken.load(Ordering::Acquire) {
+        if self.is_broken() {
             if self.full.load(Ordering::Acquire) {
                 return Err(Error::DiskFull);
             }
