@@ -191,15 +191,17 @@ impl Shared {
 
     /// Hands write jobs (each with its database) to the group-commit writer all at once, so
     /// that they share a transaction, without waiting: one answer per job, in order. `wake` is
-    /// called once they are answered. When commits do not sync, the batch runs on the calling
-    /// thread instead and the answers are ready on return (see `Committer::submit_or_run`).
+    /// called once they are answered. When commits do not sync and the caller does not ask to
+    /// `hand_off`, the batch runs on the calling thread instead and the answers are ready on
+    /// return (see `Committer::submit_or_run`).
     #[cfg_attr(not(feature = "server"), allow(dead_code))]
     pub(crate) fn submit_writes(
         &self,
         jobs: Vec<(u8, WriteJob)>,
         wake: Option<Wake>,
+        hand_off: bool,
     ) -> Vec<WriteAnswer> {
-        self.committer.submit_or_run(jobs, wake)
+        self.committer.submit_or_run(jobs, wake, hand_off)
     }
 }
 

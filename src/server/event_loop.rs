@@ -1,6 +1,7 @@
 //! The event loop: one thread polls the listener and every connection's nonblocking socket,
 //! runs the requests that have arrived, and sends all the writes found in one turn to the group
-//! commit together (one transaction, one fsync for many clients). It does not wait for them:
+//! commit together (one transaction, one fsync for many clients; a turn's few writes that need
+//! no fsync it commits itself, see [`HAND_OFF`]). It does not wait for the commit thread:
 //! a connection with writes in flight is left aside until the commit thread answers (and wakes
 //! the loop), while the loop serves the others and the next writes queue for the next commit.
 //! A connection whose requests may block (BLPOP...) or that subscribes moves to a thread of its
@@ -23,7 +24,7 @@ use parking_lot::Mutex;
 
 use super::conn::{self, Client, Handoff, PushRoute, KEEP_BUFFER, MAX_READ, READ_CHUNK};
 use super::{LogLevel, ServerHandle, State};
-use crate::resp::{lookup, Handler, Session, Wake, WriteAnswer, WriteFn};
+use crate::resp::{lookup, Handler, Session, Wake, WriteAnswer, WriteFn, WriteJob};
 
 pub(super) const LISTENER: Token = Token(0);
 pub(super) const WAKER: Token = Token(1);
@@ -33,6 +34,12 @@ const FIRST_CONN: usize = 2;
 const TICK: Duration = Duration::from_millis(100);
 /// A connection whose unsent replies pass this is not read from until they drain.
 const OUTPUT_LIMIT: usize = 1024 * 1024;
+/// Write commands in one turn past which the loop hands them to the commit thread (in groups
+/// of this many, the first as soon as it is prepared) instead of committing them itself: the
+/// commit thread runs their transaction while the loop reads, parses and answers the other
+/// connections. Below it (few clients, short pipelines) a commit on the loop's thread is
+/// quicker than two thread switches. While writes are in flight, the turn's go the same way.
+const HAND_OFF: usize = 128;
 /// How long the replies still unsent at shutdown may take to go.
 const FINAL_WRITE: Duration = Duration::from_secs(1);
 
@@ -426,6 +433,10 @@ fn serve_turn(
     // Each connection's batch and command count, and its job, in the same order.
     let mut commits: Vec<(Batch, usize)> = Vec::new();
     let mut jobs = Vec::new();
+    // Write commands prepared and not yet submitted.
+    let mut queued = 0;
+    // Whether this turn's writes go to the commit thread (see `HAND_OFF`).
+    let mut hand_off = !flying.is_empty();
     let mut migrations: Vec<usize> = Vec::new();
     for &slot in turn {
         let Some(conn) = slab.get(slot) else { continue };
@@ -445,6 +456,13 @@ fn serve_turn(
                 let (db, job, count) = conn.session.prepare_writes(&batch.requests, handlers);
                 jobs.push((db, job));
                 commits.push((batch, count));
+                queued += count;
+                if queued >= HAND_OFF {
+                    hand_off = true;
+                    let (commits, jobs) = (std::mem::take(&mut commits), std::mem::take(&mut jobs));
+                    submit(handle, slab, commits, jobs, wake, flying, true);
+                    queued = 0;
+                }
             }
             Plan::Migrate => migrations.push(slot),
             Plan::Inline => {
@@ -464,24 +482,7 @@ fn serve_turn(
         }
     }
     if !commits.is_empty() {
-        let answers = handle.shared.submit_writes(jobs, wake.cloned());
-        for ((batch, count), answer) in commits.into_iter().zip(answers) {
-            let slot = batch.slot;
-            let Some(conn) = slab.get(slot) else {
-                continue;
-            };
-            conn.in_flight = Some(InFlight {
-                wait: Wait::Writes { answer, count },
-                batch,
-            });
-            // Without fsync at commit the batch ran on this thread: answered already.
-            let store = handle.shared.store();
-            if conn.in_flight.as_mut().is_some_and(|f| f.ready(store)) {
-                land(state, conn);
-            } else {
-                flying.push(slot);
-            }
-        }
+        submit(handle, slab, commits, jobs, wake, flying, hand_off);
     }
     for slot in migrations {
         migrate(handle, poll, slab, slot);
@@ -496,6 +497,37 @@ fn serve_turn(
     if handle.shared.shutdown_requested() {
         // SHUTDOWN: stop at the top of the next turn.
         state.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Gives connections' write jobs to the group commit (run on this thread unless `hand_off`
+/// or commits sync, see `Committer::submit_or_run`); a connection whose writes were answered
+/// at once has its replies queued.
+fn submit(
+    handle: &ServerHandle,
+    slab: &mut Slab,
+    commits: Vec<(Batch, usize)>,
+    jobs: Vec<(u8, WriteJob)>,
+    wake: Option<&Wake>,
+    flying: &mut Vec<usize>,
+    hand_off: bool,
+) {
+    let answers = handle.shared.submit_writes(jobs, wake.cloned(), hand_off);
+    for ((batch, count), answer) in commits.into_iter().zip(answers) {
+        let slot = batch.slot;
+        let Some(conn) = slab.get(slot) else {
+            continue;
+        };
+        conn.in_flight = Some(InFlight {
+            wait: Wait::Writes { answer, count },
+            batch,
+        });
+        let store = handle.shared.store();
+        if conn.in_flight.as_mut().is_some_and(|f| f.ready(store)) {
+            land(&handle.state, conn);
+        } else {
+            flying.push(slot);
+        }
     }
 }
 

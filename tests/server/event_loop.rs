@@ -1,5 +1,6 @@
 //! The event loop's edges: a connection moving to a thread of its own in the middle of a
-//! pipeline, a client's pipelined writes seen by its own reads, replies bigger than the socket
+//! pipeline, a client's pipelined writes seen by its own reads, long pipelines of writes from
+//! many clients (handed to the commit thread) answered in order, replies bigger than the socket
 //! takes at once, CLIENT KILL of an idle client, clients at both kinds counted.
 
 use std::io::Write;
@@ -119,6 +120,72 @@ fn pipelined_writes_then_reads_see_the_writes() -> TestResult {
     assert_eq!(shared, 400);
     let c3: String = redis::cmd("GET").arg("c3").query(&mut client)?;
     assert_eq!(c3, "49");
+    Ok(())
+}
+
+#[test]
+fn long_pipelines_of_writes_from_many_clients_reply_in_order() -> TestResult {
+    use std::io::BufRead;
+    // Past 128 write commands in a turn the loop hands them to the commit thread while it
+    // goes on with the other connections (everysec): each client's replies must still come
+    // complete and in order, and every write land once.
+    let server = start(|_| {})?;
+    let mut clients = (0..8)
+        .map(|_| server.raw().map(std::io::BufReader::new))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (rounds, pushes): (usize, usize) = (10, 30);
+    // Client i's list starts with i items, so that its replies are its own.
+    for (i, client) in clients.iter_mut().enumerate() {
+        let list = format!("list{i}");
+        let mut args: Vec<&[u8]> = vec![b"RPUSH", list.as_bytes()];
+        args.extend(std::iter::repeat(&b"pre"[..]).take(i + 1));
+        exchange(
+            client.get_mut(),
+            &request(&args),
+            format!(":{}\r\n", i + 1).as_bytes(),
+        )?;
+    }
+    for round in 0..rounds {
+        for (i, client) in clients.iter_mut().enumerate() {
+            let list = format!("list{i}");
+            let mut pipeline = Vec::new();
+            for j in 0..pushes {
+                let item = format!("{round}:{j}");
+                pipeline.extend(request(&[b"RPUSH", list.as_bytes(), item.as_bytes()]));
+                pipeline.extend(request(&[b"INCR", b"shared"]));
+            }
+            client.get_mut().write_all(&pipeline)?;
+        }
+        for (i, client) in clients.iter_mut().enumerate() {
+            let mut last_shared = 0;
+            for j in 0..pushes {
+                let mut line = String::new();
+                client.read_line(&mut line)?;
+                assert_eq!(line, format!(":{}\r\n", i + 1 + round * pushes + j + 1));
+                line.clear();
+                client.read_line(&mut line)?;
+                let shared: i64 = line.trim_start_matches(':').trim_end().parse()?;
+                assert!(
+                    shared > last_shared,
+                    "INCR replied {shared} after {last_shared}"
+                );
+                last_shared = shared;
+            }
+        }
+    }
+    let mut client = server.client()?;
+    let shared: i64 = redis::cmd("GET").arg("shared").query(&mut client)?;
+    assert_eq!(usize::try_from(shared)?, 8 * rounds * pushes);
+    let items: Vec<String> = redis::cmd("LRANGE")
+        .arg("list5")
+        .arg(0)
+        .arg(-1)
+        .query(&mut client)?;
+    let expected: Vec<String> = std::iter::repeat("pre".to_owned())
+        .take(6)
+        .chain((0..rounds).flat_map(|round| (0..pushes).map(move |j| format!("{round}:{j}"))))
+        .collect();
+    assert_eq!(items, expected);
     Ok(())
 }
 

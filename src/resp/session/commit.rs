@@ -132,7 +132,8 @@ impl Committer {
     }
 
     /// As [`submit`](Self::submit) when commits wait for the disk (`Durability::Immediate`,
-    /// `WriteAheadLog`): the caller (the server's event loop) goes on while the commit thread
+    /// `WriteAheadLog`), or when the caller asks to `hand_off` (the server's event loop with
+    /// more writes than a short commit's worth): the caller goes on while the commit thread
     /// commits and syncs. Otherwise the jobs run as one batch on the calling thread and the
     /// answers are ready on return: a commit that does not sync is short, and handing it to the
     /// commit thread and back costs two thread switches.
@@ -141,8 +142,9 @@ impl Committer {
         &self,
         jobs: Vec<(u8, WriteJob)>,
         wake: Option<Wake>,
+        hand_off: bool,
     ) -> Vec<WriteAnswer> {
-        if self.store.syncs_at_commit() {
+        if hand_off || self.store.syncs_at_commit() {
             return self.submit(jobs, wake);
         }
         let (batch, answers) = pending(jobs, None);
