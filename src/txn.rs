@@ -366,6 +366,14 @@ impl<'s> WriteTxn<'s> {
         }
     }
 
+    /// Notes, for the write-ahead log, the deletion of every entry of `db`.
+    fn log_clear(&mut self, db: lmdb::Database) {
+        if let Some(logged) = &mut self.logged {
+            let db = self.read.core.storage.database_index(db);
+            wal::encode_clear(logged, db);
+        }
+    }
+
     /// The write-ahead log record of this transaction: its writes, in order. `None` without
     /// the log or when nothing was written.
     pub(crate) fn log_record(&mut self) -> Option<Vec<u8>> {
@@ -530,6 +538,17 @@ impl<'s> WriteTxn<'s> {
             Err(lmdb::Error::NotFound) => Ok(false),
             Err(e) => Err(Error::from_lmdb(e, map_size)),
         }
+    }
+
+    /// Deletes every entry of an LMDB database at once: its pages are freed without visiting
+    /// its entries (the transaction's cursors on it are unset; the keys cursor seeks again).
+    pub(crate) fn clear_raw(&mut self, db: lmdb::Database) -> Result<()> {
+        self.note_growth(0)?;
+        self.log_clear(db);
+        let map_size = self.core.storage.map_size;
+        self.rw()?
+            .clear_db(db)
+            .map_err(|e| Error::from_lmdb(e, map_size))
     }
 
     /// Records that `key` of database `db` changed, for watchers and blocked readers.

@@ -83,6 +83,52 @@ fn overwrites_and_flushes_queue_the_old_elements_too() -> keyp::Result<()> {
 }
 
 #[test]
+fn a_flush_of_every_key_frees_the_elements_at_once() -> keyp::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let store = open_paused(dir.path())?;
+    // FLUSHALL, then FLUSHDB of the one database with keys: nothing is left to reclaim, not
+    // even what was queued before; key deadlines go with their keys.
+    for flush_all in [true, false] {
+        store.del(&["queued"])?;
+        store.sadd("queued", &members("q", 500))?;
+        store.del(&["queued"])?;
+        store.sadd("s", &members("s", 2000))?;
+        store.rpush("l", &members("l", 100))?;
+        store.hset("h", &[("f", "v")])?;
+        store.set("k", "v")?;
+        store.expire("k", 100_000, keyp::ExpireCondition::Always)?;
+        assert_eq!(store.pending_reclaim()?, 1);
+        assert_eq!(store.pending_expiries()?, 1);
+        if flush_all {
+            store.flushall()?;
+        } else {
+            store.select(2)?.set("elsewhere", "v")?;
+            store.select(2)?.flushdb()?;
+            store.flushdb()?;
+        }
+        assert_eq!(store.pending_reclaim()?, 0);
+        assert_eq!(store.stored_elements()?, 0);
+        assert_eq!(store.pending_expiries()?, 0);
+        assert_eq!(store.dbsize()?, 0);
+        // The same names start afresh.
+        assert_eq!(store.sadd("s", &["new"])?, 1);
+        assert_eq!(store.smembers("s")?, ["new"]);
+        assert_eq!(store.llen("l")?, 0);
+        store.del(&["s"])?;
+        while store.reclaim_step(1000)? {}
+    }
+    // With another database holding keys, FLUSHDB leaves it (and the queue) alone.
+    store.sadd("here", &members("h", 10))?;
+    store.select(1)?.sadd("there", &members("t", 10))?;
+    store.flushdb()?;
+    assert_eq!(store.pending_reclaim()?, 1);
+    assert_eq!(store.select(1)?.scard("there")?, 10);
+    while store.reclaim_step(1000)? {}
+    assert_eq!(store.stored_elements()?, 10);
+    Ok(())
+}
+
+#[test]
 fn a_new_key_of_the_same_name_never_sees_the_old_elements() -> keyp::Result<()> {
     let dir = tempfile::tempdir()?;
     let store = open_paused(dir.path())?;

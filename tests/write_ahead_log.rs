@@ -73,6 +73,7 @@ fn random_writes(store: &Store, rng: &mut Rng, n: usize) -> keyp::Result<()> {
         let value: Vec<u8> = (0..len).map(|i| (i as u64 ^ k) as u8).collect();
         match rng.below(12) {
             0..=2 => store.set(format!("s{k}"), &value)?,
+            3 if rng.below(30) == 0 => store.flushall()?,
             3 => {
                 store.del(&[format!("s{k}"), format!("l{k}"), format!("h{k}")])?;
             }

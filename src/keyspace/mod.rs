@@ -108,13 +108,51 @@ impl WriteTxn<'_> {
     /// # Errors
     /// Only storage errors.
     pub fn flushall(&mut self) -> Result<()> {
+        self.clear_all()?;
         for db in 0..self.core.databases {
-            self.flush_db_index(db as u8)?;
+            self.flushed_db(db as u8);
         }
         Ok(())
     }
 
+    /// Empties every database at once: `keys`, `elements`, `expiry` and the reclaim queue
+    /// have their pages freed without a visit to each entry (so a flush leaves the reclaimer
+    /// nothing to do). Key ids go on from where they were (`system` stays).
+    fn clear_all(&mut self) -> Result<()> {
+        let storage = &self.core.storage;
+        for db in [
+            storage.keys,
+            storage.elements,
+            storage.expiry,
+            storage.reclaim,
+        ] {
+            self.clear_raw(db)?;
+        }
+        Ok(())
+    }
+
+    /// Whether no database but `db` has a key (expired or not).
+    fn alone_in_store(&self, db: u8) -> Result<bool> {
+        let cursor = self
+            .raw
+            .open_ro_cursor(self.core.storage.keys)
+            .map_err(|e| self.lmdb_err(e))?;
+        let end = |op| match cursor.get(None, None, op) {
+            Ok((Some(key), _)) => Ok(key.first().copied()),
+            Ok((None, _)) | Err(lmdb::Error::NotFound) => Ok(None),
+            Err(e) => Err(self.lmdb_err(e)),
+        };
+        let first = end(lmdb_sys::MDB_FIRST)?;
+        let last = end(lmdb_sys::MDB_LAST)?;
+        Ok(first.unwrap_or(db) == db && last.unwrap_or(db) == db)
+    }
+
     fn flush_db_index(&mut self, db: u8) -> Result<()> {
+        if self.alone_in_store(db)? {
+            self.clear_all()?;
+            self.flushed_db(db);
+            return Ok(());
+        }
         let storage = &self.core.storage;
         let (keys, expiry) = (storage.keys, storage.expiry);
         // Collections' elements go to the reclaimer; their records and index entries go now.

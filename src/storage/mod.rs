@@ -244,18 +244,21 @@ impl Storage {
         let mut txn = self.env.begin_rw_txn().map_err(err)?;
         let last_seq = Wal::replay(path, checkpoint, |payload| {
             wal::decode_ops(payload, |op| {
-                let (db, key) = match op {
-                    wal::Op::Put { db, key, .. } | wal::Op::Del { db, key } => (db, key),
+                let db = match op {
+                    wal::Op::Put { db, .. } | wal::Op::Del { db, .. } | wal::Op::Clear { db } => db,
                 };
                 let db = *dbs
                     .get(usize::from(db))
                     .ok_or(Error::Corrupt("write-ahead log record"))?;
                 let done = match op {
-                    wal::Op::Put { value, .. } => txn.put(db, &key, &value, WriteFlags::empty()),
-                    wal::Op::Del { .. } => match txn.del(db, &key, None) {
+                    wal::Op::Put { key, value, .. } => {
+                        txn.put(db, &key, &value, WriteFlags::empty())
+                    }
+                    wal::Op::Del { key, .. } => match txn.del(db, &key, None) {
                         Err(lmdb::Error::NotFound) => Ok(()),
                         other => other,
                     },
+                    wal::Op::Clear { .. } => txn.clear_db(db),
                 };
                 done.map_err(err)
             })

@@ -72,6 +72,8 @@ const SLOT_STRIDE: usize = CHECKPOINT_HEADER + 2 * (64 << 10) + 8;
 /// An operation of a record.
 const OP_PUT: u8 = 1;
 const OP_DEL: u8 = 2;
+/// Every entry of a database deleted (written with an empty key, for the common framing).
+const OP_CLEAR: u8 = 3;
 
 /// A change to one LMDB entry, as a record stores it: `db` is the database's index in the
 /// store's list of named databases.
@@ -85,6 +87,10 @@ pub(crate) enum Op<'a> {
     Del {
         db: u8,
         key: &'a [u8],
+    },
+    /// Every entry of database `db` deleted (FLUSHALL).
+    Clear {
+        db: u8,
     },
 }
 
@@ -120,6 +126,13 @@ pub(crate) fn encode_del(out: &mut Vec<u8>, db: u8, key: &[u8]) {
     out.extend_from_slice(key);
 }
 
+/// Appends the deletion of every entry of database `db` to a record's payload.
+pub(crate) fn encode_clear(out: &mut Vec<u8>, db: u8) {
+    encode_del(out, db, &[]);
+    let op = out.len() - 6;
+    out[op] = OP_CLEAR;
+}
+
 /// Calls `f` with each operation of a record's payload, in order.
 pub(crate) fn decode_ops(
     mut payload: &[u8],
@@ -150,6 +163,7 @@ pub(crate) fn decode_ops(
                 f(Op::Put { db, key, value })?;
             }
             OP_DEL => f(Op::Del { db, key })?,
+            OP_CLEAR if key.is_empty() => f(Op::Clear { db })?,
             _ => return Err(Error::Corrupt("write-ahead log record")),
         }
     }
@@ -802,21 +816,28 @@ mod tests {
 
     #[test]
     fn ops_round_trip() {
-        let bytes = payload(&[(0, b"k", Some(b"v")), (3, b"", None), (1, b"x", Some(b""))]);
+        let mut bytes = payload(&[(0, b"k", Some(b"v")), (3, b"", None), (1, b"x", Some(b""))]);
+        encode_clear(&mut bytes, 4);
         let mut seen = Vec::new();
         decode_ops(&bytes, |op| {
             seen.push(format!("{op:?}"));
             Ok(())
         })
         .unwrap();
-        assert_eq!(seen.len(), 3);
+        assert_eq!(seen.len(), 4);
         assert!(seen[1].contains("Del { db: 3"));
+        assert_eq!(seen[3], "Clear { db: 4 }");
         // A payload cut short anywhere is an error, not a shorter list.
         for cut in 1..bytes.len() {
             let result = decode_ops(&bytes[..cut], |_| Ok(()));
-            let whole_ops = [16usize, 22].contains(&cut);
+            let whole_ops = [16usize, 22, 37].contains(&cut);
             assert_eq!(result.is_ok(), whole_ops, "cut at {cut}");
         }
+        // A clear names no key.
+        let mut keyed = Vec::new();
+        encode_del(&mut keyed, 0, b"k");
+        keyed[0] = OP_CLEAR;
+        assert!(decode_ops(&keyed, |_| Ok(())).is_err());
     }
 
     #[test]
