@@ -33,4 +33,4 @@ pub use frame::{
 pub use reply::{Protocol, Reply};
 pub use session::{PushSink, ServerInfo, Session, Shared};
 #[cfg(feature = "server")]
-pub(crate) use session::{Wake, WriteAnswer, WriteJob};
+pub(crate) use session::{Wake, WriteAnswer, WriteJob, Written};

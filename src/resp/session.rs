@@ -205,6 +205,14 @@ impl Shared {
     }
 }
 
+/// What [`Session::finish_writes`] needs of a group-commit job's commands once they ran.
+pub(crate) struct Written {
+    /// How many commands the job runs.
+    pub(crate) count: usize,
+    /// The last one's name, for CLIENT LIST's `cmd`.
+    last_cmd: Option<Cow<'static, str>>,
+}
+
 /// A connection as CLIENT LIST shows it.
 pub(crate) struct ClientEntry {
     pub(crate) id: u64,
@@ -457,9 +465,9 @@ impl Session {
     /// Runs plain write commands (see [`Session::plain_write`]), with their handlers, as one
     /// group-commit job.
     fn run_writes(&mut self, requests: &[Vec<Bytes>], handlers: Vec<WriteFn>, out: &mut Vec<u8>) {
-        let (db, job, count) = self.prepare_writes(requests, handlers);
+        let (db, job, written) = self.prepare_writes(requests.to_vec(), handlers);
         let replies = self.shared.write(db, job);
-        self.finish_writes(requests, count, replies, out);
+        self.finish_writes(written, replies, out);
     }
 
     /// The handlers of `requests` if every one (at least one) is a plain write command (see
@@ -480,54 +488,52 @@ impl Session {
         !self.subs.is_empty()
     }
 
-    /// The group-commit job of plain write commands and their `handlers` (from
-    /// [`Session::plain_write`]), its database and how many commands it runs. Nothing runs until
-    /// the job is given to [`Shared::write`] or [`Shared::submit_writes`];
-    /// [`Session::finish_writes`] then takes the answer.
+    /// The group-commit job of plain write commands (moved into it) and their `handlers`
+    /// (from [`Session::plain_write`]), its database, and what [`Session::finish_writes`] will
+    /// need. Nothing runs until the job is given to [`Shared::write`] or
+    /// [`Shared::submit_writes`]; [`Session::finish_writes`] then takes the answer.
     pub(crate) fn prepare_writes(
         &self,
-        requests: &[Vec<Bytes>],
+        requests: Vec<Vec<Bytes>>,
         handlers: Vec<WriteFn>,
-    ) -> (u8, WriteJob, usize) {
-        let calls: Vec<(WriteFn, Vec<Bytes>)> =
-            handlers.into_iter().zip(requests.iter().cloned()).collect();
+    ) -> (u8, WriteJob, Written) {
+        let written = Written {
+            count: requests.len(),
+            last_cmd: requests.last().and_then(|last| {
+                let spec = lookup(last.first()?)?;
+                Some(full_name(spec, last))
+            }),
+        };
         let protocol = self.protocol;
-        let count = calls.len();
         let job: WriteJob = Box::new(move |tx| {
-            let mut replies = Vec::with_capacity(calls.len());
-            for (f, args) in &calls {
+            let mut replies = Vec::with_capacity(requests.len());
+            for (f, args) in handlers.iter().zip(&requests) {
                 let call = Call { args, protocol };
                 replies.push(run_write(*f, tx, &call)?);
             }
             Ok(replies)
         });
-        (self.db, job, count)
+        (self.db, job, written)
     }
 
-    /// Records the commands of a job from [`Session::prepare_writes`] (its `count`) as run and
-    /// appends their replies (or the store's error for each) to `out`.
+    /// Records the commands of a job from [`Session::prepare_writes`] as run and appends their
+    /// replies (or the store's error for each) to `out`.
     pub(crate) fn finish_writes(
         &mut self,
-        requests: &[Vec<Bytes>],
-        count: usize,
+        written: Written,
         replies: Result<Vec<Reply>>,
         out: &mut Vec<u8>,
     ) {
+        let count = written.count;
         let replies = replies.unwrap_or_else(|e| vec![Reply::from(e); count]);
         self.shared
             .stats
             .commands
             .fetch_add(count as u64, Ordering::Relaxed);
-        if let (Some(last), Some(spec)) = (
-            requests.last(),
-            requests
-                .last()
-                .and_then(|a| a.first())
-                .and_then(|n| lookup(n)),
-        ) {
+        if let Some(last_cmd) = written.last_cmd {
             let mut state = self.entry.state.lock();
             state.last = Some(Instant::now());
-            state.last_cmd = full_name(spec, last);
+            state.last_cmd = last_cmd;
         }
         for reply in replies {
             reply.encode(self.protocol, out);

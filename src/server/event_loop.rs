@@ -24,7 +24,7 @@ use parking_lot::Mutex;
 
 use super::conn::{self, Client, Handoff, PushRoute, KEEP_BUFFER, MAX_READ, READ_CHUNK};
 use super::{LogLevel, ServerHandle, State};
-use crate::resp::{lookup, Handler, Session, Wake, WriteAnswer, WriteFn, WriteJob};
+use crate::resp::{lookup, Handler, Session, Wake, WriteAnswer, WriteFn, WriteJob, Written};
 
 pub(super) const LISTENER: Token = Token(0);
 pub(super) const WAKER: Token = Token(1);
@@ -79,8 +79,11 @@ struct InFlight {
 
 /// What they wait for.
 enum Wait {
-    /// Writes in the group commit: `count` requests answered by `answer`.
-    Writes { answer: WriteAnswer, count: usize },
+    /// Writes in the group commit, answered by `answer`.
+    Writes {
+        answer: WriteAnswer,
+        written: Written,
+    },
     /// Requests that ran: their `reply`, held until the log is on disk up to `lsn`.
     Log { lsn: u64, reply: Vec<u8> },
 }
@@ -296,10 +299,10 @@ fn land(state: &State, conn: &mut Conn) {
         return;
     };
     let reply = match wait {
-        Wait::Writes { answer, count } => {
+        Wait::Writes { answer, written } => {
             let mut reply = Vec::new();
             conn.session
-                .finish_writes(&batch.requests, count, answer.wait(), &mut reply);
+                .finish_writes(written, answer.wait(), &mut reply);
             reply
         }
         Wait::Log { reply, .. } => reply,
@@ -431,7 +434,7 @@ fn serve_turn(
 ) {
     let state = &handle.state;
     // Each connection's batch and command count, and its job, in the same order.
-    let mut commits: Vec<(Batch, usize)> = Vec::new();
+    let mut commits: Vec<(Batch, Written)> = Vec::new();
     let mut jobs = Vec::new();
     // Write commands prepared and not yet submitted.
     let mut queued = 0;
@@ -449,14 +452,15 @@ fn serve_turn(
         if conn.readable && conn.output.len() < OUTPUT_LIMIT {
             receive(conn);
         }
-        let batch = parse(slot, &conn.input);
+        let mut batch = parse(slot, &conn.input);
         match plan(&conn.session, &batch) {
             Plan::Wait => {}
             Plan::Commit(handlers) => {
-                let (db, job, count) = conn.session.prepare_writes(&batch.requests, handlers);
+                let requests = std::mem::take(&mut batch.requests);
+                let (db, job, written) = conn.session.prepare_writes(requests, handlers);
+                queued += written.count;
                 jobs.push((db, job));
-                commits.push((batch, count));
-                queued += count;
+                commits.push((batch, written));
                 if queued >= HAND_OFF {
                     hand_off = true;
                     let (commits, jobs) = (std::mem::take(&mut commits), std::mem::take(&mut jobs));
@@ -506,20 +510,20 @@ fn serve_turn(
 fn submit(
     handle: &ServerHandle,
     slab: &mut Slab,
-    commits: Vec<(Batch, usize)>,
+    commits: Vec<(Batch, Written)>,
     jobs: Vec<(u8, WriteJob)>,
     wake: Option<&Wake>,
     flying: &mut Vec<usize>,
     hand_off: bool,
 ) {
     let answers = handle.shared.submit_writes(jobs, wake.cloned(), hand_off);
-    for ((batch, count), answer) in commits.into_iter().zip(answers) {
+    for ((batch, written), answer) in commits.into_iter().zip(answers) {
         let slot = batch.slot;
         let Some(conn) = slab.get(slot) else {
             continue;
         };
         conn.in_flight = Some(InFlight {
-            wait: Wait::Writes { answer, count },
+            wait: Wait::Writes { answer, written },
             batch,
         });
         let store = handle.shared.store();

@@ -176,6 +176,9 @@ fn long_pipelines_of_writes_from_many_clients_reply_in_order() -> TestResult {
     let mut client = server.client()?;
     let shared: i64 = redis::cmd("GET").arg("shared").query(&mut client)?;
     assert_eq!(usize::try_from(shared)?, 8 * rounds * pushes);
+    // Each writer's last command, as CLIENT LIST tells it.
+    let list: String = redis::cmd("CLIENT").arg("LIST").query(&mut client)?;
+    assert_eq!(list.matches(" cmd=incr ").count(), 8, "{list}");
     let items: Vec<String> = redis::cmd("LRANGE")
         .arg("list5")
         .arg(0)
