@@ -433,7 +433,7 @@ fn serve_turn(
     flying: &mut Vec<usize>,
 ) {
     let state = &handle.state;
-    // Each connection's batch and command count, and its job, in the same order.
+    // Each connection's batch and what its job runs, and the job, in the same order.
     let mut commits: Vec<(Batch, Written)> = Vec::new();
     let mut jobs = Vec::new();
     // Write commands prepared and not yet submitted.
