@@ -325,6 +325,26 @@ impl WriteTxn<'_> {
         })
     }
 
+    /// Deletes the entry of `element` under `key` and returns its payload (`None` if absent),
+    /// in one descent: the cursor that finds the entry deletes it where it stands.
+    pub(crate) fn take_element(
+        &mut self,
+        key: &ElementKey,
+        element: &[u8],
+    ) -> Result<Option<bytes::Bytes>> {
+        let key = key.as_bytes();
+        let map_size = self.core.storage.map_size;
+        let err = |e| Error::from_lmdb(e, map_size);
+        let mut cursor = self.elements_writer(0)?;
+        let payload = match cursor.get(Some(key), None, MDB_SET_KEY) {
+            Ok((_, raw)) => bytes::Bytes::copy_from_slice(entry_payload(key, element, raw)?),
+            Err(lmdb::Error::NotFound) => return Ok(None),
+            Err(e) => return Err(err(e)),
+        };
+        cursor.del_current(key).map_err(err)?;
+        Ok(Some(payload))
+    }
+
     /// Reads the payload of `element` under `key` (`None` if absent) and hands it to `decide`,
     /// which returns the payload to write instead (`None`: write nothing; at most
     /// `max_payload` bytes) and what to return; in one descent of the B-tree: the cursor that

@@ -239,8 +239,9 @@ impl WriteTxn<'_> {
             ListEnd::Left => list.head,
             ListEnd::Right => list.tail - 1,
         };
-        let item = Bytes::copy_from_slice(self.item_at(list.key_id(), seq)?);
-        self.del_element(&item_key(list.key_id(), seq))?;
+        let item = self
+            .take_element(&item_key(list.key_id(), seq), b"")?
+            .ok_or(Error::Corrupt("list item missing"))?;
         match end {
             ListEnd::Left => list.head += 1,
             ListEnd::Right => list.tail -= 1,
