@@ -108,10 +108,7 @@ pub(crate) fn encode_put_with(
     len: usize,
     fill: impl FnOnce(&mut [u8]),
 ) {
-    out.push(OP_PUT);
-    out.push(db);
-    out.extend_from_slice(&(key.len() as u32).to_le_bytes());
-    out.extend_from_slice(key);
+    encode_head(out, OP_PUT, db, key);
     out.extend_from_slice(&(len as u64).to_le_bytes());
     let start = out.len();
     out.resize(start + len, 0);
@@ -120,17 +117,20 @@ pub(crate) fn encode_put_with(
 
 /// Appends a delete of `key` in database `db` to a record's payload.
 pub(crate) fn encode_del(out: &mut Vec<u8>, db: u8, key: &[u8]) {
-    out.push(OP_DEL);
-    out.push(db);
-    out.extend_from_slice(&(key.len() as u32).to_le_bytes());
-    out.extend_from_slice(key);
+    encode_head(out, OP_DEL, db, key);
 }
 
 /// Appends the deletion of every entry of database `db` to a record's payload.
 pub(crate) fn encode_clear(out: &mut Vec<u8>, db: u8) {
-    encode_del(out, db, &[]);
-    let op = out.len() - 6;
-    out[op] = OP_CLEAR;
+    encode_head(out, OP_CLEAR, db, &[]);
+}
+
+/// The start every operation has: its code, the database, the key's length and the key.
+fn encode_head(out: &mut Vec<u8>, op: u8, db: u8, key: &[u8]) {
+    out.push(op);
+    out.push(db);
+    out.extend_from_slice(&(key.len() as u32).to_le_bytes());
+    out.extend_from_slice(key);
 }
 
 /// Calls `f` with each operation of a record's payload, in order.
