@@ -204,10 +204,13 @@ fn zsets(c: &mut Criterion) {
     let fixtures: Vec<Fixture> = SIZES
         .iter()
         .map(|&n| {
-            populate("zset", n, |tx, range| {
+            let f = populate("zset", n, |tx, range| {
                 let pairs: Vec<(f64, [u8; 16])> = range.map(|i| (i as f64, member(i))).collect();
                 tx.zadd(KEY, ZAddOptions::default(), &pairs).map(|_| ())
-            })
+            });
+            // With its rank index, as after a first ZRANK: writes keep it up to date.
+            f.store.zset_index_ranks(KEY).unwrap();
+            f
         })
         .collect();
 

@@ -250,7 +250,8 @@ impl StoreOptions {
 
     /// Whether the background reclaimer runs (default true). With false, the elements of
     /// deleted collections stay queued until the store is opened with it on again, or
-    /// [`Store::reclaim_step`] frees them. For tests of reclaiming; not part of the stable API.
+    /// [`Store::reclaim_step`] frees them, and rank indexes that reads ask for are built only
+    /// by [`Store::zset_index_ranks`]. For tests; not part of the stable API.
     #[doc(hidden)]
     pub fn background_reclaim(mut self, on: bool) -> StoreOptions {
         self.background_reclaim = on;
@@ -309,6 +310,7 @@ impl StoreOptions {
             clock: Arc::clone(&self.clock),
             notify: Arc::new(Notifier::default()),
             reclaim_wake,
+            rank_requests: parking_lot::Mutex::new(Vec::new()),
             _open_guard: open_guard,
         });
         let background = Background::start(&core, &self, reclaim_signal)?;
@@ -329,6 +331,9 @@ pub(crate) struct Core {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) notify: Arc<Notifier>,
     reclaim_wake: Sender<()>,
+    /// Sorted sets (database, key) whose reads asked for a rank index, for the background
+    /// thread (see `types::zset::rank`).
+    rank_requests: parking_lot::Mutex<Vec<(u8, Vec<u8>)>>,
     // Declared last, so released only after the environment has closed.
     _open_guard: OpenGuard,
 }
@@ -470,6 +475,41 @@ impl Core {
         Ok((out, logged))
     }
 
+    /// Asks the background thread to give sorted set `key` of database `db` a rank index
+    /// (see `types::zset::rank`); a request already waiting is not repeated, and past
+    /// [`RANK_REQUESTS`] waiting the ask is dropped (the next read that walks asks again).
+    pub(crate) fn want_ranks(&self, db: u8, key: &[u8]) {
+        {
+            let mut requests = self.rank_requests.lock();
+            if requests.len() >= RANK_REQUESTS
+                || requests
+                    .iter()
+                    .any(|(d, k)| *d == db && k.as_slice() == key)
+            {
+                return;
+            }
+            requests.push((db, key.to_vec()));
+        }
+        let _ = self.reclaim_wake.try_send(());
+    }
+
+    /// The rank index requests waiting (see [`Core::want_ranks`]).
+    #[cfg(test)]
+    pub(crate) fn rank_requests(&self) -> Vec<(u8, Vec<u8>)> {
+        self.rank_requests.lock().clone()
+    }
+
+    /// Builds the rank indexes reads have asked for, one write transaction each. One that
+    /// fails (a full store, say) is dropped: a read that walks asks again.
+    fn build_wanted_ranks(&self) {
+        loop {
+            let Some((db, key)) = self.rank_requests.lock().pop() else {
+                return;
+            };
+            let _ = self.write(db, |tx| tx.zset_build_ranks(&key));
+        }
+    }
+
     /// Waits until the write-ahead log is on disk up to position `lsn` (from
     /// [`Core::write_logged`]).
     pub(crate) fn wait_logged(&self, lsn: u64) -> Result<()> {
@@ -552,6 +592,8 @@ impl ReadPool {
         }
     }
 }
+/// The most rank index requests waiting for the background thread (see [`Core::want_ranks`]).
+const RANK_REQUESTS: usize = 256;
 /// How often the checkpointer looks whether a checkpoint is due (see `storage::wal`).
 const CHECKPOINT_POLL: Duration = Duration::from_millis(20);
 /// How many elements the reclaimer frees per write transaction: bounds how long it holds the
@@ -592,6 +634,8 @@ impl Background {
             }
         })?;
         if options.background_reclaim {
+            // Frees the elements of deleted collections, and builds the rank indexes reads
+            // ask for.
             background.spawn("keyp-reclaim", core, &stop, move |core, stop| loop {
                 // Between batches: a pause, so that writers waiting for the write lock get it
                 // (LMDB's writer mutex is not fair: a thread that releases and at once retakes
@@ -603,6 +647,7 @@ impl Background {
                         return;
                     }
                 }
+                core.build_wanted_ranks();
                 crossbeam_channel::select! {
                     recv(stop) -> _ => return,
                     recv(reclaim) -> _ => {

@@ -46,6 +46,9 @@ pub struct ReadTxn<'s> {
     /// The clock reading for this transaction, taken at first need (0 = not yet): most reads
     /// touch only keys without a deadline and never need it.
     now_ms: Cell<u64>,
+    /// Set by a sorted set read that would have used a rank index the set does not have yet;
+    /// the command then asks for one (see `types::zset::rank`).
+    pub(crate) rank_wanted: Cell<bool>,
 }
 
 /// The owned header fields of a stored key, copied out so the record may be rewritten.
@@ -90,6 +93,7 @@ impl<'s> ReadTxn<'s> {
             raw,
             db,
             now_ms: Cell::new(0),
+            rank_wanted: Cell::new(false),
         }
     }
 

@@ -362,7 +362,8 @@ impl ReadTxn<'_> {
     }
 
     /// ZRANK: the 0-based position of `member` in ascending order, `None` if missing.
-    /// O(log n), read from the sorted set's rank index.
+    /// O(log n), read from the sorted set's rank index; the first on a set without one walks
+    /// from both ends and has the index built in the background (see `ARCHITECTURE.md`).
     ///
     /// # Errors
     /// [`Error::WrongType`].
@@ -387,6 +388,7 @@ impl ReadTxn<'_> {
             return Ok(None);
         };
         let rank = self.rank_of(&view, score, member)?;
+        self.ask_for_ranks(key);
         Ok(Some(if reverse {
             view.count.saturating_sub(rank + 1)
         } else {

@@ -18,7 +18,6 @@
 use lmdb::{Cursor, RoCursor, Transaction};
 use lmdb_sys::{MDB_LAST, MDB_NEXT, MDB_PREV, MDB_SET_RANGE};
 
-use super::rank;
 use crate::error::{Error, Result};
 use crate::storage::element::{self, decode_score, encode_score, ElementKind, LONG_ELEMENT};
 use crate::txn::ReadTxn;
@@ -180,15 +179,15 @@ impl ReadTxn<'_> {
     }
 
     /// The 0-based position of `member` (whose score is `score`) in ascending order: O(log n)
-    /// with the rank index; without one (a sorted set written before it existed, or too
-    /// small for a level), a walk from both ends at once, O(min(rank, count - rank)).
+    /// with the rank index; without one (a sorted set never asked for one, or too small for a
+    /// level), a walk from both ends at once, O(min(rank, count - rank)).
     pub(super) fn rank_of(
         &self,
         view: &CollectionView<'_>,
         score: f64,
         member: &[u8],
     ) -> Result<u64> {
-        let levels = rank::levels_of(view.state);
+        let levels = self.rank_levels(view);
         if levels > 0 {
             return self.members_before(view.key_id, levels, score, member, false);
         }

@@ -290,6 +290,7 @@ impl ReadTxn<'_> {
             out.push(owned(item.member, item.score));
             Ok(true)
         })?;
+        self.ask_for_ranks(key.as_ref());
         Ok(out)
     }
 
@@ -372,15 +373,18 @@ impl ReadTxn<'_> {
     }
 
     /// ZCOUNT: the number of members with scores from `min` to `max`. O(log n): the
-    /// difference of two ranks.
+    /// difference of two ranks (the first on a sorted set without a rank index walks the
+    /// range, and has the index built in the background).
     ///
     /// # Errors
     /// [`Error::MinMaxNotFloat`] for a NaN bound; [`Error::WrongType`].
     pub fn zcount(&self, key: impl AsRef<[u8]>, min: ScoreBound, max: ScoreBound) -> Result<u64> {
-        match self.zset_view(key.as_ref())? {
-            Some(view) => self.count_scores(&view, min, max),
-            None => Ok(0),
-        }
+        let Some(view) = self.zset_view(key.as_ref())? else {
+            return Ok(0);
+        };
+        let count = self.count_scores(&view, min, max)?;
+        self.ask_for_ranks(key.as_ref());
+        Ok(count)
     }
 
     /// ZLEXCOUNT: the number of members from `min` to `max` in byte order. O(log n) when all
@@ -390,10 +394,12 @@ impl ReadTxn<'_> {
     /// # Errors
     /// [`Error::WrongType`].
     pub fn zlexcount(&self, key: impl AsRef<[u8]>, min: LexBound, max: LexBound) -> Result<u64> {
-        match self.zset_view(key.as_ref())? {
-            Some(view) => self.count_lex(&view, &min, &max),
-            None => Ok(0),
-        }
+        let Some(view) = self.zset_view(key.as_ref())? else {
+            return Ok(0);
+        };
+        let count = self.count_lex(&view, &min, &max)?;
+        self.ask_for_ranks(key.as_ref());
+        Ok(count)
     }
 }
 

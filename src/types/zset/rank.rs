@@ -20,10 +20,14 @@
 //! fence of level `k` is a fence of every level below it, so a walk goes down a level at the
 //! fence it stopped at, and reads about [`FANOUT`] entries per level.
 //!
-//! Levels are added as the set grows (see [`wanted_levels`]), each built from the level
-//! below in one pass, when the sorted set is saved; they are never removed while the set
-//! lives. A sorted set written before the index existed has no levels and gets them on its
-//! next write; until then, its positions are found by walking.
+//! A sorted set has no index until a read needs positions on it ([`ReadTxn::rank_levels`]):
+//! most sorted sets (queues, time series, ranges by score) never ask for one, and keeping it
+//! costs every ZADD a seek and a write per level. Until then positions are found by walking,
+//! and a read that would have used the index asks the store's background thread to build it
+//! ([`WriteTxn::zset_build_ranks`], in one pass per level, without touching the key for WATCH
+//! or its idle time). From then on the set is *indexed* (its state has the levels byte, even
+//! at 0 levels): levels are added as it grows (see [`wanted_levels`]), each built from the
+//! level below in one pass when the sorted set is saved, and never removed while it lives.
 
 use lmdb::{Cursor, RoCursor, Transaction, WriteFlags};
 use lmdb_sys::{MDB_LAST, MDB_NEXT, MDB_PREV, MDB_SET_KEY, MDB_SET_RANGE};
@@ -32,7 +36,7 @@ use crate::error::{Error, Result};
 use crate::storage::element::{self, ElementKind};
 use crate::storage::hash::murmur64a;
 use crate::txn::{ReadTxn, WriteTxn};
-use crate::types::collection::{Collection, ElementsWriter};
+use crate::types::collection::{Collection, CollectionView, ElementsWriter};
 
 use super::INDEX_PREFIX;
 
@@ -45,6 +49,11 @@ const MAX_LEVELS: u8 = 8;
 const HEIGHT_SEED: u64 = 0x6b65_7970_7a72_6e6b;
 /// Length of a rank key before the suffix: key id, kind, level.
 const LEVEL_PREFIX: usize = 10;
+
+/// Whether the sorted set with these state bytes keeps a rank index (has asked for one).
+pub(super) fn indexed(state: &[u8]) -> bool {
+    state.len() >= 2
+}
 
 /// The number of levels in use, from the zset's state bytes.
 pub(super) fn levels_of(state: &[u8]) -> u8 {
@@ -154,6 +163,24 @@ pub(super) struct Step {
 }
 
 impl ReadTxn<'_> {
+    /// The levels of `view`'s rank index, for a read about to use them if there are any. A
+    /// set large enough for a level that has never been indexed is noted, so that the command
+    /// asks for an index when it is done ([`ask_for_ranks`](Self::ask_for_ranks)).
+    pub(super) fn rank_levels(&self, view: &CollectionView<'_>) -> u8 {
+        if !indexed(view.state) && view.count >= FANOUT {
+            self.rank_wanted.set(true);
+        }
+        levels_of(view.state)
+    }
+
+    /// After a read of sorted set `key`: if it walked where a rank index would have served
+    /// ([`rank_levels`](Self::rank_levels)), asks the store to build one.
+    pub(super) fn ask_for_ranks(&self, key: &[u8]) {
+        if self.rank_wanted.replace(false) {
+            self.core.want_ranks(self.db, key);
+        }
+    }
+
     fn elements_cursor(&self) -> Result<RoCursor<'_>> {
         self.raw
             .open_ro_cursor(self.core.storage.elements)
@@ -461,6 +488,9 @@ impl WriteTxn<'_> {
     /// Before a sorted set's header is saved: adds the levels its count now calls for, or,
     /// when it is empty, deletes what is left of its index (the heads).
     pub(super) fn rank_finish(&mut self, zset: &mut Collection) -> Result<()> {
+        if !indexed(&zset.state) {
+            return Ok(());
+        }
         if zset.count == 0 {
             return self.rank_clear(zset.key_id);
         }
@@ -472,6 +502,34 @@ impl WriteTxn<'_> {
             set_levels(&mut zset.state, levels);
         }
         Ok(())
+    }
+
+    /// Gives sorted set `key` a rank index if it has none (and is large enough for a level):
+    /// what a read asked for with [`ReadTxn::ask_for_ranks`]. Only the index and the state's
+    /// levels byte change: the record keeps its header (modification time included) and the
+    /// key is not touched for WATCH, as the set itself does not change. Anything else at
+    /// `key` (nothing, another type) is left alone.
+    pub(crate) fn zset_build_ranks(&mut self, key: &[u8]) -> Result<()> {
+        let mut zset = match self.open_collection(key, crate::types::KeyType::ZSet) {
+            Ok(Some(zset)) => zset,
+            Ok(None) | Err(Error::WrongType) => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        if indexed(&zset.state) || zset.count < FANOUT {
+            return Ok(());
+        }
+        let Some(record) = self.record_here(zset.encoded.as_bytes())? else {
+            return Ok(());
+        };
+        let kept = record
+            .len()
+            .checked_sub(zset.state.len())
+            .ok_or_else(corrupt)?;
+        let mut record = record[..kept].to_vec();
+        set_levels(&mut zset.state, 0);
+        self.rank_finish(&mut zset)?;
+        record.extend_from_slice(&zset.state);
+        self.put_record_here(zset.encoded.as_bytes(), &record)
     }
 
     /// Builds `level` from the one below it, in one pass.
@@ -543,6 +601,19 @@ impl WriteTxn<'_> {
     }
 }
 
+impl crate::Store {
+    /// Gives sorted set `key` a rank index now, as the background thread does when a read
+    /// asks for one (nothing for a set that has one, is too small for a level, or is not
+    /// there). For tests; not part of the stable API.
+    ///
+    /// # Errors
+    /// Only storage errors.
+    #[doc(hidden)]
+    pub fn zset_index_ranks(&self, key: impl AsRef<[u8]>) -> Result<()> {
+        self.transaction(|tx| tx.zset_build_ranks(key.as_ref()))
+    }
+}
+
 /// Checks every count of sorted set `key`'s rank index against its score index: the levels
 /// in use and no others, every head, every fence where (and only where) a member's height
 /// calls for one, every count exact. Test support.
@@ -578,7 +649,7 @@ pub(super) fn check_rank_index(txn: &ReadTxn<'_>, key: &[u8]) -> Result<()> {
             view.count
         ))?;
     }
-    if levels < wanted_levels(view.count) {
+    if indexed(view.state) && levels < wanted_levels(view.count) {
         fail(format!("{levels} levels for {} members", view.count))?;
     }
     let all = read_all(

@@ -1,8 +1,8 @@
 //! The rank index under random commands: after every step, every count of every level is
 //! checked against the score index (`check_rank_index`) and ranks, ranges by rank, counts and
 //! LIMIT offsets are compared with a plain model, on sets large enough for several levels,
-//! with long members in tie groups, across a reopen, and for a sorted set written before
-//! the index existed.
+//! with long members in tie groups, across a reopen, and for sorted sets without an index
+//! (never asked for one, or written before it existed).
 
 use std::collections::BTreeMap;
 
@@ -64,6 +64,19 @@ fn levels(store: &Store, key: &str) -> Result<u8> {
         Ok(r.collection(key.as_bytes(), KeyType::ZSet)?
             .map_or(0, |v| levels_of(v.state)))
     })
+}
+
+/// Waits (up to ten seconds) for the background thread to give `key` `want` levels.
+fn wait_for_levels(store: &Store, key: &str, want: u8) -> Result<()> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while levels(store, key)? != want {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no index built for {key}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    Ok(())
 }
 
 /// Compares ranks, slices by rank, counts and offsets with the model, and checks the index.
@@ -140,12 +153,13 @@ fn random_commands_keep_every_count() -> Result<()> {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut model = Model::new();
     let key = "z";
-    // A first batch builds levels at once; later ones keep them up to date.
+    // The index is built in one pass for a first batch; later writes keep it up to date.
     let first: Vec<(f64, Vec<u8>)> = (0..1500).map(|i| ((i % 37) as f64, member(i))).collect();
     store.zadd(key, ZAddOptions::default(), &first)?;
     for (s, m) in first {
         model.insert(m, s);
     }
+    store.zset_index_ranks(key)?;
     assert_eq!(levels(&store, key)?, 2);
     verify(&store, key, &model, &mut rng)?;
     for step in 0..80 {
@@ -284,12 +298,16 @@ fn random_commands_keep_every_count() -> Result<()> {
         }
         verify(&store, key, &model, &mut rng)?;
     }
-    // ZRANGESTORE builds the copy's index in one pass; COPY copies it.
+    // ZRANGESTORE's copy has no index until asked (answers by walks meanwhile); COPY copies
+    // the index.
     let all = sorted(&model);
     assert_eq!(
         store.zrangestore("copy", key, &ZRange::rank(0, -1))?,
         all.len() as u64
     );
+    verify(&store, "copy", &model, &mut rng)?;
+    store.zset_index_ranks("copy")?;
+    assert_eq!(levels(&store, "copy")?, wanted_levels(all.len() as u64));
     verify(&store, "copy", &model, &mut rng)?;
     assert!(store.copy(key, "dup", None, false)?);
     verify(&store, "dup", &model, &mut rng)?;
@@ -324,6 +342,7 @@ fn three_levels_kept_member_by_member() -> Result<()> {
         .collect();
     store.zadd("z", ZAddOptions::default(), &pairs)?;
     let mut model: Model = pairs.into_iter().map(|(s, m)| (m, s)).collect();
+    store.zset_index_ranks("z")?;
     assert_eq!(levels(&store, "z")?, 3);
     // One change per transaction, so every level is updated in place: new members, score
     // changes near and far (across ranges of every level, or within one), removals.
@@ -372,6 +391,7 @@ fn three_levels_and_lex_ranks() -> Result<()> {
     store.zadd("z", ZAddOptions::default(), &pairs)?;
     let mut model: Model = pairs.into_iter().map(|(s, m)| (m, s)).collect();
     let n = model.len() as u64;
+    store.zset_index_ranks("z")?;
     assert_eq!(levels(&store, "z")?, wanted_levels(n));
     assert_eq!(levels(&store, "z")?, 3);
     verify(&store, "z", &model, &mut rng)?;
@@ -450,6 +470,97 @@ fn three_levels_and_lex_ranks() -> Result<()> {
 }
 
 #[test]
+fn a_set_gets_an_index_once_a_read_needs_positions() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let clock = std::sync::Arc::new(crate::ManualClock::new(1_000_000_000));
+    let store = crate::StoreOptions::new()
+        .clock(clock.clone())
+        .background_reclaim(false)
+        .open(dir.path())?;
+    let mut rng = Rng(3);
+    let pairs: Vec<(f64, Vec<u8>)> = (0..2000).map(|i| ((i % 11) as f64, member(i))).collect();
+    store.zadd("z", ZAddOptions::default(), &pairs)?;
+    let mut model: Model = pairs.into_iter().map(|(s, m)| (m, s)).collect();
+    let state_len = |store: &Store| -> Result<usize> {
+        store.read(|r| {
+            Ok(r.collection(b"z", KeyType::ZSet)?
+                .map_or(0, |v| v.state.len()))
+        })
+    };
+    let requests = |store: &Store| store.core().rank_requests();
+    // Grown by writes alone: no index, no levels byte, no rank entries.
+    assert_eq!((state_len(&store)?, levels(&store, "z")?), (1, 0));
+    store.read(|r| check_rank_index(r, b"z"))?;
+    // Reads that need no positions (or only a few from an end) do not ask for one.
+    let all = sorted(&model);
+    assert_eq!(store.zscore("z", &all[5].0)?, Some(all[5].1));
+    assert_eq!(
+        owned(store.zrange("z", &ZRange::rank(0, 4))?),
+        all[..5].to_vec()
+    );
+    assert_eq!(
+        owned(store.zrange("z", &ZRange::rank(0, 4).rev())?).len(),
+        5
+    );
+    let (min, max) = (ScoreBound::Inclusive(2.0), ScoreBound::Inclusive(3.0));
+    let limit = Some(Limit {
+        offset: 3,
+        count: 2,
+    });
+    assert_eq!(store.zrangebyscore("z", min, max, limit)?.len(), 2);
+    let n = model.len() as u64;
+    assert_eq!(store.zlexcount("z", LexBound::Minus, LexBound::Plus)?, n);
+    assert_eq!(requests(&store), Vec::new());
+    // Each of these would have used one: answered by walking, they ask (once).
+    let offset = Some(Limit {
+        offset: 100,
+        count: 2,
+    });
+    assert_eq!(store.zrangebyscore("z", min, max, offset)?.len(), 2);
+    assert_eq!(store.zrank("z", &all[999].0)?, Some(999));
+    let in_range = all.iter().filter(|(_, s)| (2.0..=3.0).contains(s)).count();
+    assert_eq!(store.zcount("z", min, max)?, in_range as u64);
+    assert_eq!(
+        owned(store.zrange("z", &ZRange::rank(900, 901))?),
+        all[900..902].to_vec()
+    );
+    assert_eq!(requests(&store), vec![(0, b"z".to_vec())]);
+    // Building it changes neither the set's idle time nor anything a reader or WATCH sees.
+    clock.advance(std::time::Duration::from_secs(100));
+    let watch = store.watch(&["z"]);
+    store.zset_index_ranks("z")?;
+    assert!(!watch.changed());
+    assert_eq!(store.object_idletime("z")?, Some(100));
+    assert_eq!((state_len(&store)?, levels(&store, "z")?), (2, 2));
+    verify(&store, "z", &model, &mut rng)?;
+    // From then on writes keep it; emptied and refilled under the same name, the set starts
+    // without one.
+    let more: Vec<(f64, Vec<u8>)> = (5000..5100).map(|i| (1.5, member(i))).collect();
+    store.zadd("z", ZAddOptions::default(), &more)?;
+    model.extend(more.into_iter().map(|(s, m)| (m, s)));
+    verify(&store, "z", &model, &mut rng)?;
+    store.zremrangebyrank("z", 0, -1)?;
+    store.zadd("z", ZAddOptions::default(), &[(1.0, b"a".to_vec())])?;
+    assert_eq!(state_len(&store)?, 1);
+    // An indexed set gets its next level as it grows past 32².
+    let small: Vec<(f64, Vec<u8>)> = (0..40)
+        .map(|i| (i as f64, format!("s{i}").into_bytes()))
+        .collect();
+    store.zadd("z", ZAddOptions::default(), &small)?;
+    store.zset_index_ranks("z")?;
+    assert_eq!(levels(&store, "z")?, 1);
+    let grown: Vec<(f64, Vec<u8>)> = (40..1100)
+        .map(|i| (i as f64, format!("s{i}").into_bytes()))
+        .collect();
+    // A few at a time, so that the levels are kept member by member, not rebuilt.
+    for batch in grown.chunks(4) {
+        store.zadd("z", ZAddOptions::default(), batch)?;
+    }
+    assert_eq!(levels(&store, "z")?, 2);
+    store.read(|r| check_rank_index(r, b"z"))
+}
+
+#[test]
 fn a_set_without_levels_is_walked_then_indexed() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let store = Store::open(dir.path())?;
@@ -457,6 +568,7 @@ fn a_set_without_levels_is_walked_then_indexed() -> Result<()> {
     let pairs: Vec<(f64, Vec<u8>)> = (0..2000).map(|i| ((i % 11) as f64, member(i))).collect();
     store.zadd("z", ZAddOptions::default(), &pairs)?;
     let mut model: Model = pairs.into_iter().map(|(s, m)| (m, s)).collect();
+    store.zset_index_ranks("z")?;
     // As written before the rank index existed: a one-byte state, no rank entries.
     store.transaction(|tx| {
         let mut zset = tx
@@ -497,7 +609,8 @@ fn a_set_without_levels_is_walked_then_indexed() -> Result<()> {
         owned(store.zrange("z", &ZRange::rank(1000, 1004))?),
         all[1000..=1004].to_vec()
     );
-    // The next write builds its levels.
+    // Those reads asked for levels: the background thread builds them, and writes keep them.
+    wait_for_levels(&store, "z", 2)?;
     store.zadd("z", ZAddOptions::default(), &[(2.5, b"x".to_vec())])?;
     model.insert(b"x".to_vec(), 2.5);
     assert_eq!(levels(&store, "z")?, 2);
@@ -516,6 +629,9 @@ fn members_at_the_ends_move_past_them() -> Result<()> {
         store.zadd(key, ZAddOptions::default(), &pairs)?;
     }
     let mut model: Model = (0..3000).map(|i| (member(i), i as f64)).collect();
+    for key in ["a", "b"] {
+        store.zset_index_ranks(key)?;
+    }
     assert_eq!(levels(&store, "a")?, 2);
     // One member per transaction, the lowest or the highest by score, moved further out
     // (nothing between the places) or into the middle (many members between), so that many

@@ -93,8 +93,9 @@ impl ReadTxn<'_> {
         };
         let wanted = high - low + 1;
         let mut from_front = low <= last - high;
-        let levels = levels_of(view.state);
-        let (mut cursor, skip) = if levels > 0 && low.min(last - high) > FANOUT {
+        let far = low.min(last - high) > FANOUT;
+        let levels = if far { self.rank_levels(view) } else { 0 };
+        let (mut cursor, skip) = if levels > 0 {
             from_front = true;
             match self.cursor_at_rank(view.key_id, levels, low, true)? {
                 Some(cursor) => (cursor, 0),
@@ -146,7 +147,7 @@ impl ReadTxn<'_> {
                 max.admits_below(item.score)
             }
         };
-        if let Some(offset) = jump_offset(view, limit) {
+        if let Some(offset) = self.jump_offset(view, limit) {
             let near_below = self.entries_below(key_id, levels_of(view.state), &near_key)?;
             return match self.jump_by_rank(view, near_below, rev, offset)? {
                 Some(cursor) => stream(cursor, &|_| true, &far, rest_of(limit), visit),
@@ -162,6 +163,13 @@ impl ReadTxn<'_> {
         };
         let cursor = self.index_cursor(key_id, start)?;
         stream(cursor, near, &far, limit, visit)
+    }
+
+    /// The offset of a LIMIT worth skipping by rank rather than by walking: beyond a few
+    /// members, on a sorted set with a rank index.
+    fn jump_offset(&self, view: &CollectionView<'_>, limit: Option<Limit>) -> Option<u64> {
+        let offset = u64::try_from(limit?.offset).ok()?;
+        (offset > FANOUT && self.rank_levels(view) > 0).then_some(offset)
     }
 
     /// The cursor at the first member a LIMIT with `offset` hands out, found by rank (see
@@ -204,7 +212,8 @@ impl ReadTxn<'_> {
         let above_min = |item: &Item<'_>| min.admits_above(item.member);
         let below_max = |item: &Item<'_>| max.admits_below(item.member);
         let far: &dyn Fn(&Item<'_>) -> bool = if rev { &above_min } else { &below_max };
-        if let (Some(score), Some(offset)) = (uniform, jump_offset(view, limit)) {
+        let jump = uniform.and_then(|score| Some((score, self.jump_offset(view, limit)?)));
+        if let Some((score, offset)) = jump {
             let (below, upto) = self.lex_ranks(view, score, min, max)?;
             let near_below = if rev { upto } else { below };
             return match self.jump_by_rank(view, near_below, rev, offset)? {
@@ -292,7 +301,7 @@ impl ReadTxn<'_> {
         max: ScoreBound,
     ) -> Result<u64> {
         let (min, max) = (min.check()?, max.check()?);
-        let levels = levels_of(view.state);
+        let levels = self.rank_levels(view);
         if levels == 0 {
             let mut count = 0;
             self.walk_scores(view, min, max, false, None, &mut |_| {
@@ -318,7 +327,7 @@ impl ReadTxn<'_> {
         let Some(uniform) = self.lex_precheck(view, min, max)? else {
             return Ok(0);
         };
-        if let (Some(score), true) = (uniform, levels_of(view.state) > 0) {
+        if let Some(score) = uniform.filter(|_| self.rank_levels(view) > 0) {
             let (below, upto) = self.lex_ranks(view, score, min, max)?;
             return Ok(upto.saturating_sub(below));
         }
@@ -329,13 +338,6 @@ impl ReadTxn<'_> {
         })?;
         Ok(count)
     }
-}
-
-/// The offset of a LIMIT worth skipping by rank rather than by walking: beyond a few
-/// members, on a sorted set with a rank index.
-fn jump_offset(view: &CollectionView<'_>, limit: Option<Limit>) -> Option<u64> {
-    let offset = u64::try_from(limit?.offset).ok()?;
-    (levels_of(view.state) > 0 && offset > FANOUT).then_some(offset)
 }
 
 /// What is left of a LIMIT once its offset has been skipped.
