@@ -382,15 +382,18 @@ impl Core {
     }
 
     pub(crate) fn read<R>(&self, db: u8, f: impl FnOnce(&ReadTxn<'_>) -> Result<R>) -> Result<R> {
-        let raw = match self.read_pool.take() {
-            Some(inactive) => inactive.renew(),
-            None => self.storage.env.begin_ro_txn(),
-        }
-        .map_err(|e| self.storage.lmdb_err(e))?;
+        let raw = match self.read_pool.take_current(self.storage.last_txnid()) {
+            Some(current) => current,
+            None => match self.read_pool.take() {
+                Some(inactive) => inactive.renew(),
+                None => self.storage.env.begin_ro_txn(),
+            }
+            .map_err(|e| self.storage.lmdb_err(e))?,
+        };
         let txn = ReadTxn::new(self, Raw::Ro(raw), db);
         let out = f(&txn);
         if let Raw::Ro(raw) = txn.raw {
-            self.read_pool.give_back(raw.reset());
+            self.read_pool.keep_current(raw);
         }
         out
     }
@@ -455,6 +458,8 @@ impl Core {
                 }
                 return Err(self.storage.lmdb_err(e));
             }
+            // The kept read snapshot is no longer the latest: not worth pinning.
+            self.read_pool.end_current();
         }
         // A transaction that wrote nothing waits all the same for what it may have read to be
         // on disk: the log's end so far.
@@ -561,22 +566,68 @@ impl Drop for NestedWriteGuard {
 /// Read transactions kept for reuse: `mdb_txn_reset` + `mdb_txn_renew` keep the transaction's
 /// memory and its slot in LMDB's reader table, where beginning a new one allocates and takes
 /// the reader-table lock.
+///
+/// The last one used is kept active: a read that finds no commit (by any process) after its
+/// snapshot reads that snapshot as it is, without a renew (which would also make LMDB look
+/// each named database up again at its first use). Each commit of this process ends it
+/// ([`ReadPool::end_current`]), as does the expirer's every tick, so it does not hold back
+/// LMDB's reuse of freed pages.
 #[derive(Default)]
 struct ReadPool {
     idle: parking_lot::Mutex<Vec<PooledTxn>>,
+    current: parking_lot::Mutex<Option<ActiveTxn>>,
 }
 
 /// An idle read transaction of the store's environment.
 struct PooledTxn(lmdb::InactiveTransaction<'static>);
 
+/// An active read transaction of the store's environment, kept between reads.
+struct ActiveTxn(lmdb::RoTransaction<'static>);
+
 // SAFETY: the environment is opened with MDB_NOTLS, so LMDB lets a read transaction be used
 // from any thread, one thread at a time; the pool hands each out to one caller at a time.
 unsafe impl Send for PooledTxn {}
+// SAFETY: as for `PooledTxn`.
+unsafe impl Send for ActiveTxn {}
 
 /// More idle transactions than this are not worth their reader slots.
 const READ_POOL_MAX: usize = 64;
 
 impl ReadPool {
+    /// The kept active transaction if its snapshot is that of transaction `latest` (the last
+    /// committed); a stale one is reset into the idle pool.
+    fn take_current(&self, latest: usize) -> Option<lmdb::RoTransaction<'static>> {
+        let ActiveTxn(txn) = self.current.lock().take()?;
+        // SAFETY: `txn` is an active read transaction owned here.
+        if unsafe { lmdb_sys::mdb_txn_id(lmdb::Transaction::txn(&txn)) } == latest {
+            return Some(txn);
+        }
+        self.give_back(txn.reset());
+        None
+    }
+
+    /// Keeps `txn` active for the next read (or, if another is kept already, resets it into
+    /// the idle pool).
+    fn keep_current(&self, txn: lmdb::RoTransaction<'_>) {
+        // SAFETY: as in `give_back`.
+        let txn: lmdb::RoTransaction<'static> = unsafe { std::mem::transmute(txn) };
+        let mut current = self.current.lock();
+        if current.is_none() {
+            *current = Some(ActiveTxn(txn));
+            return;
+        }
+        drop(current);
+        self.give_back(txn.reset());
+    }
+
+    /// Resets the kept transaction, if any, into the idle pool.
+    fn end_current(&self) {
+        let taken = self.current.lock().take();
+        if let Some(ActiveTxn(txn)) = taken {
+            self.give_back(txn.reset());
+        }
+    }
+
     fn take(&self) -> Option<lmdb::InactiveTransaction<'static>> {
         self.idle.lock().pop().map(|pooled| pooled.0)
     }
@@ -631,6 +682,9 @@ impl Background {
                         break;
                     }
                 }
+                // The read snapshot kept by the last read, the expirer's own included: only
+                // this process's commits end it otherwise, and an idle store should hold none.
+                core.read_pool.end_current();
             }
         })?;
         if options.background_reclaim {
@@ -1013,3 +1067,42 @@ macro_rules! store_ops {
     };
 }
 pub(crate) use store_ops;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kept(store: &Store) -> bool {
+        store.core().read_pool.current.lock().is_some()
+    }
+
+    #[test]
+    fn a_kept_read_snapshot_ends_at_a_commit_and_when_the_store_idles() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let hour = Duration::from_secs(3600);
+        let store = StoreOptions::new().expire_interval(hour).open(dir.path())?;
+        store.set("k", "1")?;
+        assert_eq!(store.get("k")?.as_deref(), Some(&b"1"[..]));
+        assert!(kept(&store));
+        // Read again from the kept snapshot, then a commit ends it and the next read sees it.
+        assert_eq!(store.get("k")?.as_deref(), Some(&b"1"[..]));
+        store.set("k", "2")?;
+        assert!(!kept(&store));
+        assert_eq!(store.get("k")?.as_deref(), Some(&b"2"[..]));
+        drop(store);
+        // The expirer's tick ends it (after its own reads), so an idle store pins nothing.
+        let store = StoreOptions::new()
+            .expire_interval(Duration::from_millis(5))
+            .open(dir.path())?;
+        assert_eq!(store.get("k")?.as_deref(), Some(&b"2"[..]));
+        std::thread::sleep(Duration::from_millis(50));
+        // Sampled while the expirer ticks: kept only for an instant at each tick.
+        let mut seen = 0;
+        for _ in 0..200 {
+            seen += usize::from(kept(&store));
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        assert!(seen < 100, "a snapshot kept in {seen} of 200 samples");
+        Ok(())
+    }
+}

@@ -294,6 +294,12 @@ impl Storage {
         )
     }
 
+    /// The id of the last committed write transaction, by any process (`usize::MAX`, which
+    /// no transaction has, if LMDB cannot say).
+    pub(crate) fn last_txnid(&self) -> usize {
+        self.env.info().map_or(usize::MAX, |info| info.last_txnid())
+    }
+
     /// Whether a checkpoint is due (see [`Wal::checkpoint_due`]); never without the log.
     pub(crate) fn checkpoint_due(&self) -> bool {
         let Some(wal) = &self.wal else {
