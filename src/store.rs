@@ -904,6 +904,17 @@ impl Store {
 
     /// Whether commits go through the write-ahead log ([`Durability::WriteAheadLog`]).
     #[cfg_attr(not(feature = "resp"), allow(dead_code))]
+    /// For tests of what waits for the write-ahead log: while `hold` is set, the log is not
+    /// synced (checkpoints, which sync it too, are not held: open the store without
+    /// [`StoreOptions::auto_checkpoint`]), so every commit and reply waiting for it waits.
+    /// Nothing without the log. Not part of the stable API.
+    #[doc(hidden)]
+    pub fn hold_log_syncs(&self, hold: bool) {
+        if let Some(wal) = &self.inner.core.storage.wal {
+            wal.hold_syncs(hold);
+        }
+    }
+
     pub(crate) fn uses_log(&self) -> bool {
         self.inner.core.storage.wal.is_some()
     }

@@ -203,6 +203,11 @@ impl Shared {
     ) -> Vec<WriteAnswer> {
         self.committer.submit_or_run(jobs, wake, hand_off)
     }
+
+    /// Whether the commit thread has nothing left to commit.
+    pub(crate) fn commit_idle(&self) -> bool {
+        self.committer.idle()
+    }
 }
 
 /// What [`Session::finish_writes`] needs of a group-commit job's commands once they ran.

@@ -1,7 +1,7 @@
 //! The event loop: one thread polls the listener and every connection's nonblocking socket,
 //! runs the requests that have arrived, and sends all the writes found in one turn to the group
-//! commit together (one transaction, one fsync for many clients; a turn's few writes that need
-//! no fsync it commits itself, see [`HAND_OFF`]). It does not wait for the commit thread:
+//! commit together (one transaction, one fsync for many clients; a turn's few writes it commits
+//! itself, see [`HAND_OFF`]). It does not wait for the commit thread:
 //! a connection with writes in flight is left aside until the commit thread answers (and wakes
 //! the loop), while the loop serves the others and the next writes queue for the next commit.
 //! A connection whose requests may block (BLPOP...) or that subscribes moves to a thread of its
@@ -10,6 +10,8 @@
 //! With the write-ahead log (`--appendfsync always`) a commit is visible before its log is on
 //! disk; so the replies of requests run inline wait, set aside as writes are, until the log is
 //! synced as far as it went when they ended: no client sees a write a power loss could undo.
+//! The same holds the replies of writes the loop committed itself, until the syncer thread has
+//! synced the log past them.
 
 use std::io::{ErrorKind, Write};
 use std::net::Shutdown;
@@ -38,7 +40,8 @@ const OUTPUT_LIMIT: usize = 1024 * 1024;
 /// of this many, the first as soon as it is prepared) instead of committing them itself: the
 /// commit thread runs their transaction while the loop reads, parses and answers the other
 /// connections. Below it (few clients, short pipelines) a commit on the loop's thread is
-/// quicker than two thread switches. While writes are in flight, the turn's go the same way.
+/// quicker than two thread switches. While the commit thread has writes to commit, the turn's
+/// go the same way (the loop would otherwise wait for LMDB's write lock).
 const HAND_OFF: usize = 128;
 /// How long the replies still unsent at shutdown may take to go.
 const FINAL_WRITE: Duration = Duration::from_secs(1);
@@ -92,7 +95,12 @@ impl InFlight {
     /// Whether the replies can go out now ([`land`] then takes them without waiting).
     fn ready(&mut self, store: &crate::Store) -> bool {
         match &mut self.wait {
-            Wait::Writes { answer, .. } => answer.is_ready(),
+            Wait::Writes { answer, .. } => {
+                answer.is_ready()
+                    && answer
+                        .log_position()
+                        .map_or(true, |lsn| store.log_synced() >= lsn)
+            }
             Wait::Log { lsn, .. } => store.log_synced() >= *lsn,
         }
     }
@@ -270,13 +278,19 @@ pub(super) fn run(
 /// thread of its own does.
 fn finish_at_stop(state: &State, conn: &mut Conn) {
     let store = conn.session.shared().store().clone();
-    if let Some(InFlight {
-        wait: Wait::Log { lsn, .. },
-        ..
-    }) = &conn.in_flight
-    {
-        // A failed sync leaves the reply to go out all the same: nothing better to do.
-        let _ = store.wait_logged(*lsn);
+    if let Some(in_flight) = &mut conn.in_flight {
+        let lsn = match &mut in_flight.wait {
+            Wait::Log { lsn, .. } => Some(*lsn),
+            // Writes run on this thread, answered, their log not synced yet.
+            Wait::Writes { answer, .. } => {
+                answer.is_ready();
+                answer.log_position()
+            }
+        };
+        if let Some(lsn) = lsn {
+            // A failed sync leaves the reply to go out all the same: nothing better to do.
+            let _ = store.wait_logged(lsn);
+        }
     }
     // (Writes in flight: `land` waits for their answer.)
     land(state, conn);
@@ -439,7 +453,7 @@ fn serve_turn(
     // Write commands prepared and not yet submitted.
     let mut queued = 0;
     // Whether this turn's writes go to the commit thread (see `HAND_OFF`).
-    let mut hand_off = !flying.is_empty();
+    let mut hand_off = !handle.shared.commit_idle();
     let mut migrations: Vec<usize> = Vec::new();
     for &slot in turn {
         let Some(conn) = slab.get(slot) else { continue };

@@ -429,6 +429,8 @@ pub(crate) struct Wal {
     /// Called after each sync that moved [`Wal::synced`] on (the server's event loop, which
     /// holds replies until what they read is on disk).
     listeners: Mutex<Vec<SyncListener>>,
+    /// For tests: while set, [`Wal::sync_to`] waits before syncing.
+    held: AtomicBool,
 }
 
 /// A function called when the log's synced position moves on.
@@ -523,6 +525,7 @@ impl Wal {
             data,
             dir: dir.to_path_buf(),
             listeners: Mutex::new(Vec::new()),
+            held: AtomicBool::new(false),
         })
     }
 
@@ -674,6 +677,9 @@ impl Wal {
         if self.synced.load(Ordering::Acquire) >= lsn {
             return Ok(());
         }
+        while self.held.load(Ordering::Acquire) {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
         let _one = self.sync_lock.lock();
         if self.synced.load(Ordering::Acquire) >= lsn {
             return Ok(());
@@ -686,6 +692,11 @@ impl Wal {
         file.sync_data().map_err(|e| self.fail(e))?;
         self.synced_to(end);
         Ok(())
+    }
+
+    /// For tests: holds every sync (of the log alone; checkpoints still sync) until released.
+    pub(crate) fn hold_syncs(&self, hold: bool) {
+        self.held.store(hold, Ordering::Release);
     }
 
     /// Bytes logged since the last checkpoint (all in the segment it switched to).

@@ -265,3 +265,67 @@ fn reads_between_logged_writes_get_every_reply() -> TestResult {
     assert_eq!(total, (WRITERS * INCRS) as i64);
     Ok(())
 }
+
+#[test]
+fn with_appendfsync_always_no_reply_goes_out_before_the_log_is_on_disk() -> TestResult {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir()?;
+    // No checkpoints: they would sync the log while the test holds its syncs.
+    let store = keyp::StoreOptions::new()
+        .durability(keyp::Durability::WriteAheadLog)
+        .auto_checkpoint(false)
+        .open(dir.path())?;
+    let config = keyp::server::ServerConfig {
+        port: 0,
+        dir: dir.path().to_path_buf(),
+        appendfsync: AppendFsync::Always,
+        loglevel: keyp::server::LogLevel::Warning,
+        ..keyp::server::ServerConfig::default()
+    };
+    let server = keyp::server::Server::with_store(config, store)?;
+    let handle = server.handle();
+    let thread = std::thread::spawn(move || server.run());
+    let connect = || -> std::io::Result<TcpStream> {
+        let socket = TcpStream::connect(handle.local_addr())?;
+        socket.set_read_timeout(Some(Duration::from_millis(300)))?;
+        Ok(socket)
+    };
+    let (mut one, mut many, mut reader) = (connect()?, connect()?, connect()?);
+    exchange(&mut one, b"SET k old\r\n", b"+OK\r\n")?;
+    handle.store().hold_log_syncs(true);
+    // A single write (committed on the event loop's thread), a pipeline long enough for the
+    // commit thread, and a read of what the first wrote: none may answer before the sync.
+    one.write_all(b"SET k new\r\n")?;
+    // Alone in its turn of the loop.
+    std::thread::sleep(Duration::from_millis(100));
+    let pipeline: Vec<u8> = (0..300)
+        .flat_map(|i| format!("SET p{i} v\r\n").into_bytes())
+        .collect();
+    many.write_all(&pipeline)?;
+    std::thread::sleep(Duration::from_millis(100));
+    reader.write_all(b"GET k\r\n")?;
+    for socket in [&mut one, &mut many, &mut reader] {
+        let mut byte = [0u8; 1];
+        match socket.read(&mut byte) {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            other => panic!(
+                "a reply before the log's sync: {other:?} {:?}",
+                byte[0] as char
+            ),
+        }
+    }
+    handle.store().hold_log_syncs(false);
+    for socket in [&mut one, &mut many, &mut reader] {
+        socket.set_read_timeout(Some(Duration::from_secs(10)))?;
+    }
+    super::expect(&mut one, b"+OK\r\n")?;
+    super::expect(&mut many, &b"+OK\r\n".repeat(300))?;
+    super::expect(&mut reader, b"$3\r\nnew\r\n")?;
+    handle.stop();
+    thread.join().map_err(|_| "the server thread panicked")??;
+    Ok(())
+}

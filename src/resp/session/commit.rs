@@ -40,6 +40,9 @@ pub(crate) fn run_write(f: WriteFn, tx: &mut WriteTxn<'_>, call: &Call<'_>) -> R
 struct Done {
     result: Result<Vec<Reply>>,
     _job: Option<WriteJob>,
+    /// For a batch run on the submitting thread under the write-ahead log: the log position
+    /// its replies wait for (see [`Committer::submit_or_run`]).
+    log: Option<u64>,
 }
 
 /// Where a job submitted with [`Committer::submit`] gets its answer.
@@ -72,10 +75,18 @@ impl WriteAnswer {
                 Err(crossbeam_channel::TryRecvError::Disconnected) => Some(Done {
                     result: Err(gone()),
                     _job: None,
+                    log: None,
                 }),
             };
         }
         self.got.is_some()
+    }
+
+    /// Once answered: the write-ahead log position the replies must wait for before they go
+    /// out, if the answer came before the log's sync (a batch run on the submitting thread).
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
+    pub(crate) fn log_position(&self) -> Option<u64> {
+        self.got.as_ref().and_then(|done| done.log)
     }
 }
 
@@ -115,6 +126,10 @@ pub(crate) struct Committer {
     syncer: Option<JoinHandle<()>>,
     /// The store, for batches run on the caller's thread (see [`Committer::submit_or_run`]).
     store: Store,
+    /// Jobs given to the commit thread and not committed yet.
+    queued: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// To the syncer: the log positions of batches run on the caller's thread.
+    logged: Option<Sender<Logged>>,
 }
 
 impl Committer {
@@ -131,23 +146,37 @@ impl Committer {
             (None, None)
         };
         let thread_store = store.clone();
+        let queued = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let thread_queued = std::sync::Arc::clone(&queued);
+        let thread_logged = logged.clone();
         let thread = std::thread::Builder::new()
             .name("keyp-commit".to_owned())
-            .spawn(move || commit_loop(&thread_store, &queue, logged.as_ref()))?;
+            .spawn(move || {
+                commit_loop(
+                    &thread_store,
+                    &queue,
+                    thread_logged.as_ref(),
+                    &thread_queued,
+                )
+            })?;
         Ok(Committer {
             jobs: Some(jobs),
             thread: Some(thread),
             syncer,
+            queued,
+            logged,
             store,
         })
     }
 
-    /// As [`submit`](Self::submit) when commits wait for the disk (`Durability::Immediate`,
-    /// `WriteAheadLog`), or when the caller asks to `hand_off` (the server's event loop with
-    /// more writes than a short commit's worth): the caller goes on while the commit thread
-    /// commits and syncs. Otherwise the jobs run as one batch on the calling thread and the
-    /// answers are ready on return: a commit that does not sync is short, and handing it to the
-    /// commit thread and back costs two thread switches.
+    /// As [`submit`](Self::submit) when each commit syncs (`Durability::Immediate`), or when
+    /// the caller asks to `hand_off` (the server's event loop with more writes than a short
+    /// commit's worth, or while the commit thread is busy): the caller goes on while the commit
+    /// thread commits and syncs. Otherwise the jobs run as one batch on the calling thread and
+    /// the answers are ready on return: a commit that does not sync is short, and handing it
+    /// to the commit thread and back costs two thread switches. Under the write-ahead log such
+    /// a batch commits without waiting for the log: the syncer syncs it, and each answer gives
+    /// the log position its replies wait for ([`WriteAnswer::log_position`]).
     #[cfg_attr(not(feature = "server"), allow(dead_code))]
     pub(crate) fn submit_or_run(
         &self,
@@ -155,15 +184,31 @@ impl Committer {
         wake: Option<Wake>,
         hand_off: bool,
     ) -> Vec<WriteAnswer> {
-        if hand_off || self.store.syncs_at_commit() {
+        let deferred = self.logged.is_some();
+        if hand_off || (self.store.syncs_at_commit() && !deferred) {
             return self.submit(jobs, wake);
         }
         let (batch, answers) = pending(jobs, None);
         if !batch.is_empty() {
-            let (results, _) = run_batch(&self.store, batch, false);
-            answer(results);
+            let (results, lsn) = run_batch(&self.store, batch, deferred);
+            answer(results, lsn);
+            if let (Some(logged), Some(lsn)) = (&self.logged, lsn) {
+                let sync = Logged {
+                    lsn,
+                    results: Vec::new(),
+                    wakes: Vec::new(),
+                };
+                // A stopped syncer: the log is synced at the store's close.
+                let _ = logged.send(sync);
+            }
         }
         answers
+    }
+
+    /// Whether the commit thread has nothing to commit (every job given to it is committed).
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
+    pub(crate) fn idle(&self) -> bool {
+        self.queued.load(std::sync::atomic::Ordering::Acquire) == 0
     }
 
     /// Runs one job and waits for its replies.
@@ -177,6 +222,8 @@ impl Committer {
     /// is that error.
     pub(crate) fn submit(&self, jobs: Vec<(u8, WriteJob)>, wake: Option<Wake>) -> Vec<WriteAnswer> {
         let (group, answers) = pending(jobs, wake);
+        self.queued
+            .fetch_add(group.len(), std::sync::atomic::Ordering::AcqRel);
         if let Some(queue) = &self.jobs {
             // If the thread has stopped, the jobs (and their senders) are dropped: each answer
             // is then `gone`.
@@ -205,6 +252,8 @@ fn pending(jobs: Vec<(u8, WriteJob)>, wake: Option<Wake>) -> (Vec<Pending>, Vec<
 impl Drop for Committer {
     fn drop(&mut self) {
         drop(self.jobs.take());
+        // The syncer stops once every sender is gone: the commit thread's and this one.
+        drop(self.logged.take());
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -224,11 +273,14 @@ struct Logged {
     wakes: Vec<Wake>,
 }
 
-fn answer(results: Results) {
+/// Answers each job; `log` is the log position the replies wait for, when that sync is not
+/// done yet.
+fn answer(results: Results, log: Option<u64>) {
     for (done, result, job) in results {
         let _ = done.send(Done {
             result,
             _job: Some(job),
+            log,
         });
     }
 }
@@ -245,13 +297,14 @@ fn sync_loop(store: &Store, logged: &Receiver<Logged>) {
 /// failed) and wakes its event loops.
 fn finish_logged(store: &Store, batch: Logged) {
     match store.core().wait_logged(batch.lsn) {
-        Ok(()) => answer(batch.results),
+        Ok(()) => answer(batch.results, None),
         Err(e) => {
             let text = e.to_string();
             for (done, _, job) in batch.results {
                 let _ = done.send(Done {
                     result: Err(Error::Io(std::io::Error::other(text.clone()))),
                     _job: Some(job),
+                    log: None,
                 });
             }
         }
@@ -261,7 +314,12 @@ fn finish_logged(store: &Store, batch: Logged) {
     }
 }
 
-fn commit_loop(store: &Store, queue: &Receiver<Vec<Pending>>, logged: Option<&Sender<Logged>>) {
+fn commit_loop(
+    store: &Store,
+    queue: &Receiver<Vec<Pending>>,
+    logged: Option<&Sender<Logged>>,
+    queued: &std::sync::atomic::AtomicUsize,
+) {
     let mut waiting: std::collections::VecDeque<Pending> = std::collections::VecDeque::new();
     loop {
         if waiting.is_empty() {
@@ -289,7 +347,9 @@ fn commit_loop(store: &Store, queue: &Receiver<Vec<Pending>>, logged: Option<&Se
                 }
             }
         }
+        let jobs = batch.len();
         let (results, lsn) = run_batch(store, batch, logged.is_some());
+        queued.fetch_sub(jobs, std::sync::atomic::Ordering::AcqRel);
         match (logged, lsn) {
             (Some(logged), Some(lsn)) => {
                 let batch = Logged {
@@ -303,7 +363,7 @@ fn commit_loop(store: &Store, queue: &Receiver<Vec<Pending>>, logged: Option<&Se
                 }
             }
             _ => {
-                answer(results);
+                answer(results, None);
                 for wake in wakes {
                     wake();
                 }
