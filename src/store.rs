@@ -382,7 +382,7 @@ impl Core {
     }
 
     pub(crate) fn read<R>(&self, db: u8, f: impl FnOnce(&ReadTxn<'_>) -> Result<R>) -> Result<R> {
-        let raw = match self.read_pool.take_current(self.storage.last_txnid()) {
+        let raw = match self.read_pool.take_current(|| self.storage.last_txnid()) {
             Some(current) => current,
             None => match self.read_pool.take() {
                 Some(inactive) => inactive.renew(),
@@ -594,12 +594,13 @@ unsafe impl Send for ActiveTxn {}
 const READ_POOL_MAX: usize = 64;
 
 impl ReadPool {
-    /// The kept active transaction if its snapshot is that of transaction `latest` (the last
-    /// committed); a stale one is reset into the idle pool.
-    fn take_current(&self, latest: usize) -> Option<lmdb::RoTransaction<'static>> {
+    /// The kept active transaction if its snapshot is that of the last committed transaction
+    /// (`latest` says which, asked only when one is kept); a stale one is reset into the idle
+    /// pool.
+    fn take_current(&self, latest: impl FnOnce() -> usize) -> Option<lmdb::RoTransaction<'static>> {
         let ActiveTxn(txn) = self.current.lock().take()?;
         // SAFETY: `txn` is an active read transaction owned here.
-        if unsafe { lmdb_sys::mdb_txn_id(lmdb::Transaction::txn(&txn)) } == latest {
+        if unsafe { lmdb_sys::mdb_txn_id(lmdb::Transaction::txn(&txn)) } == latest() {
             return Some(txn);
         }
         self.give_back(txn.reset());

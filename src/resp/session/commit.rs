@@ -1,5 +1,7 @@
 //! The group-commit writer: many connections' writes in one LMDB transaction.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use crossbeam_channel::{Receiver, Sender};
@@ -92,7 +94,7 @@ impl WriteAnswer {
 
 /// Called by the commit thread once it has answered a batch holding a job submitted with it
 /// (the server's event loop wakes up to take the answers).
-pub(crate) type Wake = std::sync::Arc<dyn Fn() + Send + Sync>;
+pub(crate) type Wake = Arc<dyn Fn() + Send + Sync>;
 
 fn gone() -> Error {
     Error::Io(std::io::Error::other("the commit thread has stopped"))
@@ -127,7 +129,7 @@ pub(crate) struct Committer {
     /// The store, for batches run on the caller's thread (see [`Committer::submit_or_run`]).
     store: Store,
     /// Jobs given to the commit thread and not committed yet.
-    queued: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    queued: Arc<AtomicUsize>,
     /// To the syncer: the log positions of batches run on the caller's thread.
     logged: Option<Sender<Logged>>,
 }
@@ -146,8 +148,8 @@ impl Committer {
             (None, None)
         };
         let thread_store = store.clone();
-        let queued = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let thread_queued = std::sync::Arc::clone(&queued);
+        let queued = Arc::new(AtomicUsize::new(0));
+        let thread_queued = Arc::clone(&queued);
         let thread_logged = logged.clone();
         let thread = std::thread::Builder::new()
             .name("keyp-commit".to_owned())
@@ -208,7 +210,7 @@ impl Committer {
     /// Whether the commit thread has nothing to commit (every job given to it is committed).
     #[cfg_attr(not(feature = "server"), allow(dead_code))]
     pub(crate) fn idle(&self) -> bool {
-        self.queued.load(std::sync::atomic::Ordering::Acquire) == 0
+        self.queued.load(Ordering::Acquire) == 0
     }
 
     /// Runs one job and waits for its replies.
@@ -222,8 +224,7 @@ impl Committer {
     /// is that error.
     pub(crate) fn submit(&self, jobs: Vec<(u8, WriteJob)>, wake: Option<Wake>) -> Vec<WriteAnswer> {
         let (group, answers) = pending(jobs, wake);
-        self.queued
-            .fetch_add(group.len(), std::sync::atomic::Ordering::AcqRel);
+        self.queued.fetch_add(group.len(), Ordering::AcqRel);
         if let Some(queue) = &self.jobs {
             // If the thread has stopped, the jobs (and their senders) are dropped: each answer
             // is then `gone`.
@@ -318,7 +319,7 @@ fn commit_loop(
     store: &Store,
     queue: &Receiver<Vec<Pending>>,
     logged: Option<&Sender<Logged>>,
-    queued: &std::sync::atomic::AtomicUsize,
+    queued: &AtomicUsize,
 ) {
     let mut waiting: std::collections::VecDeque<Pending> = std::collections::VecDeque::new();
     loop {
@@ -342,14 +343,14 @@ fn commit_loop(
         let mut wakes: Vec<Wake> = Vec::new();
         for pending in &batch {
             if let Some(wake) = &pending.wake {
-                if !wakes.iter().any(|w| std::sync::Arc::ptr_eq(w, wake)) {
-                    wakes.push(std::sync::Arc::clone(wake));
+                if !wakes.iter().any(|w| Arc::ptr_eq(w, wake)) {
+                    wakes.push(Arc::clone(wake));
                 }
             }
         }
         let jobs = batch.len();
         let (results, lsn) = run_batch(store, batch, logged.is_some());
-        queued.fetch_sub(jobs, std::sync::atomic::Ordering::AcqRel);
+        queued.fetch_sub(jobs, Ordering::AcqRel);
         match (logged, lsn) {
             (Some(logged), Some(lsn)) => {
                 let batch = Logged {

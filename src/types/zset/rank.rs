@@ -510,7 +510,7 @@ impl WriteTxn<'_> {
     /// key is not touched for WATCH, as the set itself does not change. Anything else at
     /// `key` (nothing, another type) is left alone.
     pub(crate) fn zset_build_ranks(&mut self, key: &[u8]) -> Result<()> {
-        let mut zset = match self.open_collection(key, crate::types::KeyType::ZSet) {
+        let mut zset = match self.zset_open(key) {
             Ok(Some(zset)) => zset,
             Ok(None) | Err(Error::WrongType) => return Ok(()),
             Err(e) => return Err(e),
