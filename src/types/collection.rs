@@ -262,7 +262,9 @@ impl WriteTxn<'_> {
         }
         let header = self.header(key, collection.kind, 0, collection.expire_at_ms);
         let header_len = header.len();
-        let mut record = vec![0; header_len];
+        // Sized once: the header, the key id, the count and the state.
+        let mut record = Vec::with_capacity(header_len + 16 + collection.state.len());
+        record.resize(header_len, 0);
         header.write(&mut record);
         record.extend_from_slice(&collection.key_id.to_be_bytes());
         record.extend_from_slice(&collection.count.to_be_bytes());

@@ -20,7 +20,7 @@ use lmdb_sys::{MDB_LAST, MDB_NEXT, MDB_PREV, MDB_SET_RANGE};
 
 use crate::error::{Error, Result};
 use crate::storage::element::{self, decode_score, encode_score, ElementKind, LONG_ELEMENT};
-use crate::txn::ReadTxn;
+use crate::txn::{ReadTxn, WriteTxn};
 use crate::types::collection::CollectionView;
 
 /// The value of an index entry whose score is -0.0.
@@ -250,6 +250,49 @@ impl ReadTxn<'_> {
             cursor.next()?;
         }
         Ok(Some(cursor))
+    }
+}
+
+impl WriteTxn<'_> {
+    /// Deletes the lowest entry of sorted set `key_id`'s score index (the highest with `max`)
+    /// where the cursor that finds it stands, one descent for the look and the delete, and
+    /// returns its score, member and key past the key id and kind. `None`, deleting nothing,
+    /// when the index is empty or that entry is a long member's: its tie group's order is not
+    /// key order, so the caller walks instead.
+    pub(super) fn take_index_end(
+        &mut self,
+        key_id: u64,
+        max: bool,
+    ) -> Result<Option<(f64, bytes::Bytes, Vec<u8>)>> {
+        let map_size = self.core.storage.map_size;
+        let err = |e| Error::from_lmdb(e, map_size);
+        let start = prefix(key_id);
+        let mut cursor = self.elements_writer(0)?;
+        let found = if max {
+            let mut end = start;
+            end[8] += 1;
+            match cursor.get(Some(&end), None, MDB_SET_RANGE) {
+                Ok(_) => cursor.get(None, None, MDB_PREV),
+                Err(lmdb::Error::NotFound) => cursor.get(None, None, MDB_LAST),
+                Err(e) => Err(e),
+            }
+        } else {
+            cursor.get(Some(&start), None, MDB_SET_RANGE)
+        };
+        let (key, value) = match found {
+            Ok((Some(key), value)) if key.starts_with(&start) => (key, value),
+            Ok(_) | Err(lmdb::Error::NotFound) => return Ok(None),
+            Err(e) => return Err(err(e)),
+        };
+        if element::is_long(key) {
+            return Ok(None);
+        }
+        let item = decode(key, value)?;
+        let member = bytes::Bytes::copy_from_slice(item.member);
+        let key = key.to_vec();
+        cursor.del_current(&key).map_err(err)?;
+        let suffix = key.get(start.len()..).unwrap_or_default().to_vec();
+        Ok(Some((item.score, member, suffix)))
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use bytes::Bytes;
 
 use super::index::Start;
-use super::{decode_member_score, is_skiplist, owned, PoppedMembers};
+use super::{decode_member_score, is_skiplist, member_key, owned, rank, PoppedMembers};
 use crate::error::{Error, Result};
 use crate::keyspace::glob::glob_match;
 use crate::keyspace::rng::next_u64;
@@ -14,7 +14,7 @@ use crate::keyspace::{ScanOptions, ScanPager};
 use crate::storage::element::ElementKind;
 use crate::store::store_ops;
 use crate::txn::{ReadTxn, WriteTxn};
-use crate::types::collection::{CollectionView, Walk};
+use crate::types::collection::{Collection, CollectionView, Walk};
 use crate::types::string::parse_i64;
 
 /// Which end of a sorted set to take from.
@@ -205,6 +205,11 @@ impl WriteTxn<'_> {
             count: zset.count,
             state: &[],
         };
+        if count == 1 {
+            if let Some(popped) = self.zpop_one(key, &mut zset, end)? {
+                return Ok(vec![popped]);
+            }
+        }
         let last = count.min(zset.count).saturating_sub(1);
         let popped: Vec<(Bytes, f64)> = self
             .rank_slice(&view, 0, last, end == ScoreEnd::Max)?
@@ -219,6 +224,28 @@ impl WriteTxn<'_> {
             self.zset_save(key, &mut zset)?;
         }
         Ok(popped)
+    }
+
+    /// ZPOPMIN or ZPOPMAX of one member from `zset` (not empty), read and deleted from the score
+    /// index through one cursor; `None`, having changed nothing, when the member at that end
+    /// is long (see [`take_index_end`](WriteTxn::take_index_end)).
+    fn zpop_one(
+        &mut self,
+        key: &[u8],
+        zset: &mut Collection,
+        end: ScoreEnd,
+    ) -> Result<Option<(Bytes, f64)>> {
+        let Some((score, member, suffix)) =
+            self.take_index_end(zset.key_id, end == ScoreEnd::Max)?
+        else {
+            return Ok(None);
+        };
+        self.rank_prepare(zset, 1)?;
+        self.del_element(&member_key(zset.key_id, &member))?;
+        self.rank_remove(zset.key_id, rank::levels_of(&zset.state), &suffix)?;
+        zset.count = zset.count.saturating_sub(1);
+        self.zset_save(key, zset)?;
+        Ok(Some((member, score)))
     }
 }
 
