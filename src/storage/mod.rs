@@ -2,6 +2,7 @@
 //! user keys and typed values; everything in here speaks in bytes.
 
 pub(crate) mod codec;
+mod compare;
 pub(crate) mod element;
 pub(crate) mod hash;
 pub(crate) mod meta;
@@ -171,6 +172,7 @@ impl Storage {
         let expiry = create("expiry")?;
         let system = create("system")?;
         let reclaim = create("reclaim")?;
+        compare::install(&env, &[keys, elements, expiry, system, reclaim], map_size)?;
         let reserve = reserve::Reserve::open(path, params.disk_limit)?;
         let mut storage = Storage {
             wal: None,
