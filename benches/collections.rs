@@ -21,6 +21,9 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingM
 use keyp::{Durability, ScoreBound, Store, StoreOptions, ZAddOptions, ZRange};
 use lmdb::{Environment, EnvironmentFlags};
 
+mod common;
+use common::Picker;
+
 const SIZES: [u64; 2] = [100, 1_000_000];
 /// Elements written per transaction while populating.
 const BATCH: u64 = 10_000;
@@ -41,19 +44,6 @@ fn field(i: u64) -> [u8; 16] {
 
 fn member(i: u64) -> [u8; 16] {
     element(b"mbr:", i)
-}
-
-/// A cheap deterministic sequence of indexes spread over `0..n`.
-struct Picker(u64);
-
-impl Picker {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
 }
 
 fn open_store(path: &Path) -> Store {

@@ -34,6 +34,9 @@ use std::time::{Duration, Instant};
 
 use lmdb::{Database, Environment, EnvironmentFlags, RoTransaction, Transaction, WriteFlags};
 
+mod common;
+use common::Picker;
+
 const KEY_SPACE: u64 = 100_000;
 const FILLED: u64 = 50_000;
 const VALUE: [u8; 70] = [b'v'; 70];
@@ -98,19 +101,6 @@ fn key(i: u64) -> [u8; 25] {
     out
 }
 
-/// A cheap deterministic sequence of key indexes spread over the key space.
-struct Picker(u64);
-
-impl Picker {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % KEY_SPACE
-    }
-}
-
 fn open(path: &Path, scheme: Scheme, pick: &mut Picker) -> (Arc<Environment>, Database) {
     let mut flags =
         EnvironmentFlags::NO_TLS | EnvironmentFlags::NO_READAHEAD | EnvironmentFlags::NO_SYNC;
@@ -125,7 +115,7 @@ fn open(path: &Path, scheme: Scheme, pick: &mut Picker) -> (Arc<Environment>, Da
     let db = env.open_db(None).expect("open the main database");
     let mut txn = env.begin_rw_txn().expect("begin the fill");
     for _ in 0..FILLED {
-        txn.put(db, &key(pick.next()), &VALUE, WriteFlags::empty())
+        txn.put(db, &key(pick.next(KEY_SPACE)), &VALUE, WriteFlags::empty())
             .expect("fill");
     }
     txn.commit().expect("commit the fill");
@@ -182,7 +172,7 @@ fn run(scheme: Scheme, per_txn: u64, puts: u64) -> (f64, u32, usize) {
     while done < puts {
         let mut txn = env.begin_rw_txn().expect("begin");
         for _ in 0..per_txn {
-            txn.put(db, &key(pick.next()), &VALUE, WriteFlags::empty())
+            txn.put(db, &key(pick.next(KEY_SPACE)), &VALUE, WriteFlags::empty())
                 .expect("put");
         }
         txn.commit().expect("commit");

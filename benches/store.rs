@@ -13,6 +13,9 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use keyp::{Durability, Store, StoreOptions};
 use lmdb::{Database, DatabaseFlags, Environment, EnvironmentFlags, Transaction, WriteFlags};
 
+mod common;
+use common::Picker;
+
 const KEYS: u64 = 1_000_000;
 const MAP_SIZE: usize = 8 << 30;
 
@@ -21,19 +24,6 @@ fn key(i: u64) -> [u8; 16] {
     let digits = format!("{i:012}");
     out[4..].copy_from_slice(digits.as_bytes());
     out
-}
-
-/// A cheap deterministic sequence of key indexes spread over the key space.
-struct Picker(u64);
-
-impl Picker {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % KEYS
-    }
 }
 
 struct Raw {
@@ -112,20 +102,20 @@ fn reads(c: &mut Criterion) {
         group.bench_function("raw_lmdb", |b| {
             b.iter(|| {
                 let txn = raw.env.begin_ro_txn().unwrap();
-                let v = txn.get(raw.db, &key(pick.next())).unwrap();
+                let v = txn.get(raw.db, &key(pick.next(KEYS))).unwrap();
                 black_box(v.len());
             })
         });
         let mut pick = Picker(1);
         group.bench_function("keyp_get", |b| {
-            b.iter(|| black_box(store.get(key(pick.next())).unwrap()))
+            b.iter(|| black_box(store.get(key(pick.next(KEYS))).unwrap()))
         });
         let mut pick = Picker(1);
         group.bench_function("keyp_get_with", |b| {
             b.iter(|| {
                 black_box(
                     store
-                        .get_with(key(pick.next()), |v| v.map(<[u8]>::len))
+                        .get_with(key(pick.next(KEYS)), |v| v.map(<[u8]>::len))
                         .unwrap(),
                 )
             })
@@ -138,7 +128,7 @@ fn reads(c: &mut Criterion) {
             b.iter(|| {
                 let txn = raw.env.begin_ro_txn().unwrap();
                 let out: Vec<Vec<u8>> = (0..100)
-                    .map(|_| txn.get(raw.db, &key(pick.next())).unwrap().to_vec())
+                    .map(|_| txn.get(raw.db, &key(pick.next(KEYS))).unwrap().to_vec())
                     .collect();
                 black_box(out);
             })
@@ -146,7 +136,7 @@ fn reads(c: &mut Criterion) {
         let mut pick = Picker(2);
         group.bench_function("keyp", |b| {
             b.iter(|| {
-                let keys: Vec<[u8; 16]> = (0..100).map(|_| key(pick.next())).collect();
+                let keys: Vec<[u8; 16]> = (0..100).map(|_| key(pick.next(KEYS))).collect();
                 black_box(store.mget(&keys).unwrap());
             })
         });
@@ -168,14 +158,14 @@ fn writes(c: &mut Criterion) {
     group.bench_function("raw_lmdb", |b| {
         b.iter(|| {
             let mut txn = raw.env.begin_rw_txn().unwrap();
-            txn.put(raw.db, &key(pick.next()), &value, WriteFlags::empty())
+            txn.put(raw.db, &key(pick.next(KEYS)), &value, WriteFlags::empty())
                 .unwrap();
             txn.commit().unwrap();
         })
     });
     let mut pick = Picker(3);
     group.bench_function("keyp", |b| {
-        b.iter(|| store.set(key(pick.next()), &value).unwrap())
+        b.iter(|| store.set(key(pick.next(KEYS)), &value).unwrap())
     });
     group.finish();
 
@@ -186,7 +176,7 @@ fn writes(c: &mut Criterion) {
         b.iter(|| {
             let mut txn = raw.env.begin_rw_txn().unwrap();
             for _ in 0..1000 {
-                txn.put(raw.db, &key(pick.next()), &value, WriteFlags::empty())
+                txn.put(raw.db, &key(pick.next(KEYS)), &value, WriteFlags::empty())
                     .unwrap();
             }
             txn.commit().unwrap();
@@ -198,7 +188,7 @@ fn writes(c: &mut Criterion) {
             store
                 .transaction(|tx| {
                     for _ in 0..1000 {
-                        tx.set(key(pick.next()), &value)?;
+                        tx.set(key(pick.next(KEYS)), &value)?;
                     }
                     Ok(())
                 })
@@ -258,7 +248,7 @@ fn write_map_writes(c: &mut Criterion) {
         b.iter(|| {
             let mut txn = raw.env.begin_rw_txn().unwrap();
             for _ in 0..1000 {
-                txn.put(raw.db, &key(pick.next()), &value, WriteFlags::empty())
+                txn.put(raw.db, &key(pick.next(KEYS)), &value, WriteFlags::empty())
                     .unwrap();
             }
             txn.commit().unwrap();
@@ -270,7 +260,7 @@ fn write_map_writes(c: &mut Criterion) {
             store
                 .transaction(|tx| {
                     for _ in 0..1000 {
-                        tx.set(key(pick.next()), &value)?;
+                        tx.set(key(pick.next(KEYS)), &value)?;
                     }
                     Ok(())
                 })
@@ -290,7 +280,7 @@ fn durable_writes(c: &mut Criterion) {
     let mut pick = Picker(5);
     group.bench_function("raw_lmdb", |b| {
         b.iter_batched(
-            || key(pick.next()),
+            || key(pick.next(KEYS)),
             |k| {
                 let mut txn = raw.env.begin_rw_txn().unwrap();
                 txn.put(raw.db, &k, &value, WriteFlags::empty()).unwrap();
@@ -310,7 +300,7 @@ fn durable_writes(c: &mut Criterion) {
         let mut pick = Picker(5);
         group.bench_function(name, |b| {
             b.iter_batched(
-                || key(pick.next()),
+                || key(pick.next(KEYS)),
                 |k| store.set(k, &value).unwrap(),
                 BatchSize::SmallInput,
             )

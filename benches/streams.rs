@@ -12,23 +12,13 @@ use keyp::{
     XGroupCreateOptions,
 };
 
+mod common;
+use common::Picker;
+
 const ENTRIES: u64 = 1_000_000;
 /// Entries written per transaction while populating.
 const BATCH: u64 = 10_000;
 const KEY: &[u8] = b"stream";
-
-/// A cheap deterministic sequence of indexes spread over `0..n`.
-struct Picker(u64);
-
-impl Picker {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
 
 fn populate() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
