@@ -269,13 +269,7 @@ impl WriteTxn<'_> {
         let start = prefix(key_id);
         let mut cursor = self.elements_writer(0)?;
         let found = if max {
-            let mut end = start;
-            end[8] += 1;
-            match cursor.get(Some(&end), None, MDB_SET_RANGE) {
-                Ok(_) => cursor.get(None, None, MDB_PREV),
-                Err(lmdb::Error::NotFound) => cursor.get(None, None, MDB_LAST),
-                Err(e) => Err(e),
-            }
+            seek_before(&*cursor, &past_prefix(start))
         } else {
             cursor.get(Some(&start), None, MDB_SET_RANGE)
         };
@@ -357,21 +351,32 @@ impl<'t> IndexCursor<'t> {
     }
 
     fn position(&self, start: &Start) -> lmdb::Result<(Option<&'t [u8]>, &'t [u8])> {
-        let before = |key: &[u8]| match self.cursor.get(Some(key), None, MDB_SET_RANGE) {
-            Ok(_) => self.cursor.get(None, None, MDB_PREV),
-            Err(lmdb::Error::NotFound) => self.cursor.get(None, None, MDB_LAST),
-            Err(e) => Err(e),
-        };
         match start {
             Start::First => self.cursor.get(Some(&self.prefix), None, MDB_SET_RANGE),
             Start::From(key) => self.cursor.get(Some(key), None, MDB_SET_RANGE),
-            Start::Last => {
-                let mut end = self.prefix;
-                end[8] += 1;
-                before(&end)
-            }
-            Start::Before(key) => before(key),
+            Start::Last => seek_before(&self.cursor, &past_prefix(self.prefix)),
+            Start::Before(key) => seek_before(&self.cursor, key),
         }
+    }
+}
+
+/// A key above every index key of the sorted set whose index keys start with `prefix`.
+fn past_prefix(prefix: [u8; 9]) -> [u8; 9] {
+    let mut end = prefix;
+    end[8] += 1;
+    end
+}
+
+/// Puts `cursor` on the last entry before `key` (of the whole database, which the caller
+/// checks against its prefix).
+fn seek_before<'t>(
+    cursor: &impl Cursor<'t>,
+    key: &[u8],
+) -> lmdb::Result<(Option<&'t [u8]>, &'t [u8])> {
+    match cursor.get(Some(key), None, MDB_SET_RANGE) {
+        Ok(_) => cursor.get(None, None, MDB_PREV),
+        Err(lmdb::Error::NotFound) => cursor.get(None, None, MDB_LAST),
+        Err(e) => Err(e),
     }
 }
 
