@@ -903,8 +903,6 @@ impl Store {
         }
     }
 
-    /// Whether commits go through the write-ahead log ([`Durability::WriteAheadLog`]).
-    #[cfg_attr(not(feature = "resp"), allow(dead_code))]
     /// For tests of what waits for the write-ahead log: while `hold` is set, the log is not
     /// synced (checkpoints, which sync it too, are not held: open the store without
     /// [`StoreOptions::auto_checkpoint`]), so every commit and reply waiting for it waits.
@@ -916,6 +914,8 @@ impl Store {
         }
     }
 
+    /// Whether commits go through the write-ahead log ([`Durability::WriteAheadLog`]).
+    #[cfg_attr(not(feature = "resp"), allow(dead_code))]
     pub(crate) fn uses_log(&self) -> bool {
         self.inner.core.storage.wal.is_some()
     }

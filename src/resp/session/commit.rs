@@ -301,13 +301,11 @@ fn finish_logged(store: &Store, batch: Logged) {
         Ok(()) => answer(batch.results, None),
         Err(e) => {
             let text = e.to_string();
-            for (done, _, job) in batch.results {
-                let _ = done.send(Done {
-                    result: Err(Error::Io(std::io::Error::other(text.clone()))),
-                    _job: Some(job),
-                    log: None,
-                });
-            }
+            let failed = batch.results.into_iter().map(|(done, _, job)| {
+                let error = Error::Io(std::io::Error::other(text.clone()));
+                (done, Err(error), job)
+            });
+            answer(failed.collect(), None);
         }
     }
     for wake in batch.wakes {

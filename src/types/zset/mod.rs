@@ -10,11 +10,11 @@
 //! (`ZsetRank` entries, see [`rank`]) that finds positions in O(log n).
 //!
 //! The collection's `count` is the number of members. Its state is a byte of flags and, once
-//! the set has a rank index, a byte with the index's number of levels. Flag bit 0 records that Redis would hold this sorted set as a skiplist rather than a
-//! listpack: set once it has had more than 128 members or a member longer than 64 bytes, and
-//! kept (Redis never converts back, except for the destination of the STORE commands, which is
-//! encoded afresh). A listpack stores a score of -0.0 as 0, a skiplist keeps it, and so does
-//! keyp.
+//! the set has a rank index, a byte with the index's number of levels. Flag bit 0 records that
+//! Redis would hold this sorted set as a skiplist rather than a listpack: set once it has had
+//! more than 128 members or a member longer than 64 bytes, and kept (Redis never converts back,
+//! except for the destination of the STORE commands, which is encoded afresh). A listpack
+//! stores a score of -0.0 as 0, a skiplist keeps it, and so does keyp.
 //!
 //! Commands are grouped in submodules: [`add`] (ZADD, ZINCRBY, ZREM, ZSCORE, ZRANK...),
 //! [`range`] (ZRANGE and its forms, ZCOUNT, ZREMRANGEBY...), [`pop`] (ZPOPMIN, ZMPOP,
